@@ -1,0 +1,3 @@
+"""Checks of one factor (see catalogue/backing.yaml for their metadata and remediation)."""
+
+from scorecards.checks.registry import check  # noqa: F401

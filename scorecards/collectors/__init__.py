@@ -1,0 +1,1 @@
+"""Collectors: talk to the outside world (a directory, GitHub, AWS, Kubernetes) and return facts."""

@@ -1,0 +1,1 @@
+"""Pure parsers that turn repository files into facts (see docs/repo-facts.md)."""

@@ -1,0 +1,106 @@
+"""Source-code signal rules: small regular-expression rules, one module per topic.
+
+A rule matches single lines of files of the languages it names and yields a ``Signal`` fact
+(see docs/repo-facts.md). Topic modules declare ``RULES = [SignalRule(...), ...]`` and are listed
+in ``TOPICS`` below; ``all_rules()`` gathers them so the scanner compiles them once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+# Extension (or exact file name) -> language. Only these files are scanned for signals.
+LANGUAGES_BY_EXTENSION = {
+    ".py": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".go": "go",
+    ".java": "java", ".kt": "kotlin", ".kts": "kotlin", ".scala": "scala", ".groovy": "groovy",
+    ".rb": "ruby", ".erb": "ruby",
+    ".php": "php",
+    ".cs": "csharp", ".fs": "fsharp", ".vb": "vb",
+    ".rs": "rust",
+    ".ex": "elixir", ".exs": "elixir",
+    ".sh": "shell", ".bash": "shell",
+    ".properties": "properties",
+    ".yml": "yaml", ".yaml": "yaml",
+    ".json": "json", ".toml": "toml", ".ini": "ini", ".cfg": "ini", ".conf": "conf",
+    ".xml": "xml", ".tf": "hcl",
+}
+LANGUAGES_BY_NAME = {
+    "Dockerfile": "dockerfile", "Containerfile": "dockerfile", "Procfile": "procfile",
+    "Jenkinsfile": "groovy", "Gemfile": "ruby", "Rakefile": "ruby",
+}
+PROGRAMMING_LANGUAGES = frozenset({
+    "python", "javascript", "typescript", "go", "java", "kotlin", "scala", "groovy", "ruby",
+    "php", "csharp", "fsharp", "vb", "rust", "elixir",
+})
+
+
+def language_of(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    if name in LANGUAGES_BY_NAME:
+        return LANGUAGES_BY_NAME[name]
+    if name.startswith("Dockerfile") or name.endswith((".Dockerfile", ".dockerfile")):
+        return "dockerfile"
+    dot = name.rfind(".")
+    return LANGUAGES_BY_EXTENSION.get(name[dot:].lower()) if dot > 0 else None
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    """One line-level rule.
+
+    ``languages``: the languages (see ``language_of``) whose files it reads.
+    ``pattern``: a regular expression searched in each line (compiled once).
+    ``detail``: optional function of the match returning the signal's ``detail`` dict, or None
+    to drop the match (use it for checks a regex cannot express).
+    ``files``: optional regular expression the path must match (e.g. only settings modules).
+    ``skip_comments``: drop matches on lines that are comments in that language.
+    """
+
+    id: str
+    languages: frozenset[str]
+    pattern: str
+    detail: Callable[[re.Match[str], str], dict | None] | None = None
+    files: str | None = None
+    skip_comments: bool = True
+    flags: int = 0
+    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    compiled_files: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "languages", frozenset(self.languages))
+        object.__setattr__(self, "compiled", re.compile(self.pattern, self.flags))
+        object.__setattr__(
+            self, "compiled_files", re.compile(self.files) if self.files else None
+        )
+
+
+# One module per topic; each defines RULES. Add a topic here when you add a module.
+TOPICS = (
+    "env", "logging", "signals_handling", "endpoints", "servers", "backing", "sessions",
+    "telemetry", "build_commands",
+)
+
+
+@cache
+def all_rules() -> tuple[SignalRule, ...]:
+    rules: list[SignalRule] = []
+    for topic in TOPICS:
+        try:
+            module = importlib.import_module(f"{__name__}.{topic}")
+        except ModuleNotFoundError as exc:  # a topic not written yet must not break scans
+            if exc.name == f"{__name__}.{topic}":
+                continue
+            raise
+        rules.extend(module.RULES)
+    ids = [r.id for r in rules]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"signal rules declared twice: {sorted(duplicates)}")
+    return tuple(rules)

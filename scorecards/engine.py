@@ -1,0 +1,124 @@
+"""Run the catalogue over one service's facts: checks, waivers, scoring -> a report.
+
+Pure: the caller passes ``today``; no ORM, no network. ``score_repo``, the scanner and the tests
+all come through :func:`evaluate_service`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from scorecards.checks.context import CheckContext
+from scorecards.checks.kinds import detect_kinds
+from scorecards.checks.registry import CATALOGUE_VERSION, all_checks, catalogue
+from scorecards.checks.results import CheckResult, Evidence, Outcome, Status, fingerprint
+from scorecards.scoring import Score, score_service
+from scorecards.waivers import Waiver, parse_waivers
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    service: str
+    kinds: list[str]
+    score: Score
+    results: list[CheckResult]
+    catalogue_version: str = CATALOGUE_VERSION
+    commit: str | None = None
+    waiver_problems: list[str] = field(default_factory=list)
+    skipped: dict = field(default_factory=dict)
+    parse_errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "service": self.service,
+            "kinds": self.kinds,
+            "score": self.score.score,
+            "level": self.score.level,
+            "factors": self.score.factors,
+            "catalogue_version": self.catalogue_version,
+            "commit": self.commit,
+            "checks": [r.as_dict() for r in self.results],
+            "waiver_problems": self.waiver_problems,
+            "skipped": self.skipped,
+            "parse_errors": self.parse_errors,
+        }
+
+
+def _run_one(spec, function, ctx: CheckContext) -> Outcome:
+    if not spec.applies_to(ctx.kinds):
+        kinds = ", ".join(spec.kinds)
+        return Outcome.not_applicable(f"Applies to {kinds} services; this service is not one.")
+    if function is None:
+        return Outcome.unknown("This check is not implemented yet.")
+    try:
+        outcome = function(ctx)
+    except Exception as exc:  # a bug in one check must not sink the whole scorecard
+        logger.exception("check crashed", extra={"check": spec.id})
+        return Outcome.unknown(f"The check could not run: {type(exc).__name__}: {exc}")
+    if not isinstance(outcome, Outcome):
+        raise TypeError(f"check {spec.id} returned {type(outcome).__name__}, not Outcome")
+    return outcome
+
+
+def _apply_waiver(result: CheckResult, waivers: dict[str, Waiver]) -> None:
+    waiver = waivers.get(result.id)
+    if waiver and result.status in (Status.FAIL, Status.WARN):
+        result.waiver = {**waiver.as_dict(), "waived_status": str(result.status)}
+        result.status = Status.WAIVED
+
+
+def evaluate_service(
+    ctx: CheckContext,
+    today: date,
+    service: str | None = None,
+    extra_waivers: list[Waiver] | None = None,
+    include_beyond: bool = False,
+) -> Report:
+    """Decide every check for one service and score it."""
+    ctx.today = today
+    if not ctx.kinds:
+        ctx.kinds = detect_kinds(ctx)
+    repo = ctx.repo or {}
+    config_file = repo.get("twelve_factor") or {}
+    config = config_file.get("data") if isinstance(config_file.get("data"), dict) else {}
+    waivers, problems = parse_waivers(
+        config, config_file.get("path", ".twelve-factor.yml"), set(catalogue()), today
+    )
+    waivers_by_check = {w.check: w for w in [*waivers, *(extra_waivers or [])]}
+
+    results = []
+    for spec, function in all_checks():
+        outcome = _run_one(spec, function, ctx)
+        evidence = [e if isinstance(e, Evidence) else Evidence(**e) for e in outcome.evidence]
+        result = CheckResult(
+            id=spec.id,
+            factor=spec.factor,
+            severity=spec.severity,
+            status=Status(outcome.status),
+            evidence=evidence,
+            message=outcome.message,
+            remediation=spec.remediation,
+            effort=spec.effort,
+            title=spec.title,
+            catalogue_version=CATALOGUE_VERSION,
+            fingerprint=fingerprint(spec.id, evidence),
+        )
+        _apply_waiver(result, waivers_by_check)
+        results.append(result)
+
+    name = service or str(config.get("service") or repo.get("root") or "service")
+    kinds = sorted(ctx.kinds)
+    return Report(
+        service=name,
+        kinds=kinds,
+        score=score_service(results, kinds, include_beyond=include_beyond),
+        results=results,
+        commit=repo.get("commit"),
+        waiver_problems=problems,
+        skipped=repo.get("skipped", {}),
+        parse_errors=repo.get("errors", []),
+    )
