@@ -1,3 +1,341 @@
-"""Checks of one factor (see catalogue/concurrency.yaml for their metadata and remediation)."""
+"""VIII. Concurrency: declared process types, horizontal scaling, foreground processes."""
 
-from scorecards.checks.registry import check  # noqa: F401
+from __future__ import annotations
+
+import re
+
+from scorecards.checks import deployables as d
+from scorecards.checks.context import CheckContext
+from scorecards.checks.registry import check
+from scorecards.checks.results import Evidence, Outcome
+
+LONG_RUNNING_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Rollout", "DeploymentConfig")
+SCALED_KINDS = ("Deployment", "Rollout", "DeploymentConfig")
+
+
+def _platform_processes(ctx: CheckContext) -> list[Evidence]:
+    """Process declarations of PaaS manifests: fly.toml, app.yaml, render.yaml, app.json..."""
+    evidence = []
+    for document in d.documents(ctx, "platform"):
+        name = document["path"].rsplit("/", 1)[-1]
+        for entry, data in d.iter_docs(document):
+            if not isinstance(data, dict):
+                continue
+            keys = {
+                "fly.toml": "processes",
+                "render.yaml": "services",
+                "render.yml": "services",
+                "app.json": "formation",
+                "heroku.yml": "run",
+            }
+            key = keys.get(name)
+            declared = (
+                (key and data.get(key))
+                or name in ("app.yaml", "app.yml")
+                or ("/copilot/" in f"/{document['path']}" and data.get("type"))
+            )
+            if declared:
+                line = d.line_of(entry, f"/{key}") if key else entry.get("line")
+                evidence.append(ctx.evidence(document["path"], line, key or name))
+    return evidence
+
+
+def _declared_process_types(ctx: CheckContext) -> list[tuple[str, Evidence]]:
+    found: list[tuple[str, Evidence]] = []
+    for process in d.procfile_processes(ctx):
+        found.append(
+            (
+                f"Procfile {process['type']}",
+                ctx.evidence(
+                    process["path"], process.get("line"), f"{process['type']}: {process['command']}"
+                ),
+            )
+        )
+    for service in d.compose_services(ctx):
+        if service["service"].get("build"):
+            line = d.line_of(service["entry"], service["pointer"])
+            found.append(
+                (
+                    f"compose {service['name']}",
+                    ctx.evidence(service["path"], line, f"service {service['name']} (build)"),
+                )
+            )
+    for workload in d.workloads(ctx):
+        found.append(
+            (
+                f"{workload['kind']} {workload['name']}",
+                ctx.evidence(workload["path"], workload.get("line"), f"kind: {workload['kind']}"),
+            )
+        )
+    for task in d.ecs_task_definitions(ctx):
+        found.append(
+            ("ECS task", ctx.evidence(task["path"], task.get("line"), "containerDefinitions"))
+        )
+    for function in d.lambda_functions(ctx):
+        found.append(
+            (
+                f"function {function['name']}",
+                ctx.evidence(
+                    function["path"], function.get("line"), f"function {function['name']}"
+                ),
+            )
+        )
+    found.extend(("platform", e) for e in _platform_processes(ctx))
+    return found
+
+
+@check("concurrency.process-types")
+def process_types(ctx: CheckContext) -> Outcome:
+    declared = _declared_process_types(ctx)
+    if declared:
+        names = ", ".join(dict.fromkeys(name for name, _ in declared[:6]))
+        return Outcome.passed(f"Process types are declared: {names}.", [e for _, e in declared][:5])
+    commands = [c for c in d.start_commands(ctx) if c["origin"] == "dockerfile"]
+    if commands:
+        return Outcome.passed(
+            "The image declares one process with its CMD/ENTRYPOINT; no Procfile or manifests "
+            "declare further types.",
+            [
+                ctx.evidence(c["path"], c["line"], f"{c['instruction']} {c['command']}")
+                for c in commands
+            ][:5],
+        )
+    return Outcome.unknown(
+        "No process declaration (Procfile, compose, Kubernetes, ECS, Lambda, Dockerfile CMD) "
+        "was found; the deployment may live in another repository."
+    )
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _helm_values_docs(ctx: CheckContext) -> list[tuple[dict, dict, dict]]:
+    return [
+        (document, entry, data)
+        for document in d.documents(ctx, "helm_values")
+        for entry, data in d.iter_docs(document)
+        if isinstance(data, dict)
+    ]
+
+
+def _scaling_evidence(ctx: CheckContext) -> list[Evidence]:
+    """Everything in the repository that scales the service horizontally."""
+    evidence = []
+    for item in d.k8s_objects(ctx):
+        kind = item["object"].get("kind")
+        if kind in ("HorizontalPodAutoscaler", "ScaledObject"):
+            evidence.append(ctx.evidence(item["path"], item["line"], f"kind: {kind}"))
+    for document, entry, data in _helm_values_docs(ctx):
+        autoscaling = data.get("autoscaling")
+        if isinstance(autoscaling, dict) and autoscaling.get("enabled") is True:
+            evidence.append(
+                ctx.evidence(
+                    document["path"],
+                    d.line_of(entry, "/autoscaling/enabled"),
+                    "autoscaling.enabled: true",
+                )
+            )
+    for workload, replicas in _workload_replicas(ctx):
+        if replicas is not None and replicas > 1:
+            evidence.append(
+                ctx.evidence(
+                    workload["path"],
+                    d.line_of(workload["entry"], "/spec/replicas"),
+                    f"{workload['name']} replicas: {replicas}",
+                )
+            )
+    for document in d.documents(ctx, "kustomization"):
+        for entry, data in d.iter_docs(document):
+            for i, item in enumerate(
+                (data or {}).get("replicas") or [] if isinstance(data, dict) else []
+            ):
+                if isinstance(item, dict) and (_as_int(item.get("count")) or 0) > 1:
+                    evidence.append(
+                        ctx.evidence(
+                            document["path"],
+                            d.line_of(entry, f"/replicas/{i}"),
+                            f"replicas: {item.get('count')}",
+                        )
+                    )
+    for res in d.cfn_resources(ctx):
+        if res["type"] == "AWS::ApplicationAutoScaling::ScalableTarget":
+            evidence.append(
+                ctx.evidence(res["path"], d.line_of(res["entry"], res["pointer"]), res["type"])
+            )
+    for res in d.terraform_resources(ctx, "aws_appautoscaling_target"):
+        evidence.append(ctx.evidence(res["path"], res.get("line"), "aws_appautoscaling_target"))
+    for service in d.compose_services(ctx):
+        deploy = service["service"].get("deploy")
+        replicas = _as_int(deploy.get("replicas")) if isinstance(deploy, dict) else None
+        if replicas and replicas > 1:
+            evidence.append(
+                ctx.evidence(
+                    service["path"],
+                    d.line_of(service["entry"], f"{service['pointer']}/deploy/replicas"),
+                    f"{service['name']} replicas: {replicas}",
+                )
+            )
+    for document in d.documents(ctx, "platform"):
+        if document["path"].rsplit("/", 1)[-1] == "fly.toml":
+            evidence.extend(_fly_scaling(ctx, document))
+    return evidence
+
+
+def _fly_scaling(ctx: CheckContext, document: dict) -> list[Evidence]:
+    evidence = []
+    for entry, data in d.iter_docs(document):
+        sections = [data.get("http_service")] if isinstance(data, dict) else []
+        sections += list(data.get("services") or []) if isinstance(data, dict) else []
+        for section in sections:
+            if isinstance(section, dict) and (
+                "min_machines_running" in section or section.get("auto_start_machines")
+            ):
+                evidence.append(
+                    ctx.evidence(
+                        document["path"], entry.get("line"), "fly.toml machines autoscaling"
+                    )
+                )
+    return evidence
+
+
+def _workload_replicas(ctx: CheckContext) -> list[tuple[dict, int | None]]:
+    """(workload, replicas) of scaled workloads; Helm placeholders filled from values.yaml;
+    ``None`` replicas means unresolved, 1 means unset (the Kubernetes default)."""
+    found = []
+    for workload in d.workloads(ctx):
+        if workload["kind"] not in SCALED_KINDS:
+            continue
+        spec = workload["object"].get("spec") or {}
+        if "replicas" not in spec:
+            found.append((workload, None if workload["templated"] else 1))
+            continue
+        value = spec.get("replicas")
+        if workload["templated"]:
+            value = d.resolve_helm(ctx, workload["path"], value)
+        found.append((workload, _as_int(value)))
+    return found
+
+
+def _helm_autoscaling_disabled(ctx: CheckContext) -> list[Evidence]:
+    evidence = []
+    for document, entry, data in _helm_values_docs(ctx):
+        autoscaling = data.get("autoscaling")
+        replicas = _as_int(data.get("replicaCount"))
+        name = document["path"].rsplit("/", 1)[-1]
+        if (
+            name in ("values.yaml", "values.yml")
+            and isinstance(autoscaling, dict)
+            and autoscaling.get("enabled") is False
+            and replicas in (None, 1)
+        ):
+            evidence.append(
+                ctx.evidence(
+                    document["path"],
+                    d.line_of(entry, "/autoscaling/enabled"),
+                    "autoscaling.enabled: false, replicaCount: 1",
+                )
+            )
+    return evidence
+
+
+@check("concurrency.autoscaling")
+def autoscaling(ctx: CheckContext) -> Outcome:
+    scaling = _scaling_evidence(ctx)
+    if scaling:
+        return Outcome.passed("Horizontal scaling is configured.", scaling[:5])
+    functions = d.lambda_functions(ctx)
+    if functions:
+        return Outcome.passed(
+            "Lambda functions scale horizontally by design (one instance per concurrent request).",
+            [ctx.evidence(f["path"], f.get("line"), f"function {f['name']}") for f in functions][
+                :5
+            ],
+        )
+    disabled = _helm_autoscaling_disabled(ctx)
+    single = [(w, r) for w, r in _workload_replicas(ctx) if r == 1]
+    unresolved = [w for w, r in _workload_replicas(ctx) if r is None]
+    if disabled or (single and not unresolved):
+        evidence = disabled + [
+            ctx.evidence(
+                w["path"],
+                d.line_of(w["entry"], "/spec/replicas"),
+                f"{w['kind']}/{w['name']} replicas: 1",
+            )
+            for w, _ in single
+        ]
+        return Outcome.failed(
+            "Workloads run a single replica and no autoscaler (HPA, KEDA) is declared.",
+            evidence[:5],
+        )
+    if d.procfile_processes(ctx):
+        return Outcome.unknown(
+            "Dyno formation is live platform configuration, not in the repository."
+        )
+    return Outcome.unknown("No deployment manifest in the repository says how the service scales.")
+
+
+# Start commands that detach the process from the container's foreground.
+_DAEMON_FORMS = {
+    "supervisord": re.compile(r"\bsupervisord\b(?!.*(?:\s-n\b|--nodaemon))"),
+    "pm2 start": re.compile(r"\bpm2\s+start\b(?!.*--no-daemon)"),
+    "nohup": re.compile(r"\bnohup\b"),
+    "service start": re.compile(r"\bservice\s+[\w.-]+\s+(?:start|restart)\b"),
+    "init.d": re.compile(r"/etc/init\.d/[\w.-]+\s+(?:start|restart)\b"),
+    "systemctl start": re.compile(r"\bsystemctl\s+(?:start|restart)\b"),
+    "gunicorn --daemon": re.compile(r"\bgunicorn\b.*\s(?:--daemon|-D)\b"),
+}
+_TRAILING_AMPERSAND = re.compile(r"(?<![&>])&\s*$")
+_WAIT_OR_EXEC = re.compile(r"(?:^|[;&|]\s*)(?:wait|exec)\b")
+
+
+def _daemon_form(command: str, supervisord_nodaemon: bool) -> str | None:
+    for name, pattern in _DAEMON_FORMS.items():
+        if pattern.search(command) and not (name == "supervisord" and supervisord_nodaemon):
+            return name
+    if _TRAILING_AMPERSAND.search(command) and not _WAIT_OR_EXEC.search(command):
+        return "trailing &"
+    return None
+
+
+def _scripts_that_wait(commands: list[dict]) -> set[str]:
+    """Entrypoint scripts that keep a foreground process (``wait`` or a final ``exec``)."""
+    return {
+        c["path"]
+        for c in commands
+        if c["origin"] == "script" and _WAIT_OR_EXEC.search(c["command"].strip())
+    }
+
+
+@check("concurrency.no-daemon")
+def no_daemon(ctx: CheckContext) -> Outcome:
+    commands = d.start_commands(ctx)
+    if not commands:
+        return Outcome.unknown(
+            "No start command (Dockerfile CMD/ENTRYPOINT, Procfile, Kubernetes command) was found."
+        )
+    nodaemon = bool(d.signals(ctx, "server.supervisord-nodaemon"))
+    waiting = _scripts_that_wait(commands)
+    bad = []
+    for command in commands:
+        form = _daemon_form(command["command"], nodaemon)
+        if form == "trailing &" and command["path"] in waiting:
+            continue  # a helper backgrounded while the script execs or waits for the main one
+        if form:
+            bad.append(ctx.evidence(command["path"], command["line"], command["command"]))
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} start command(s) daemonize or background the process "
+            "(supervisord, pm2 start, nohup, service start, trailing &).",
+            bad[:5],
+        )
+    return Outcome.passed(
+        f"{len(commands)} start command(s) checked; all run in the foreground.",
+        [ctx.evidence(c["path"], c["line"], c["command"]) for c in commands][:3],
+    )

@@ -1,3 +1,310 @@
-"""Checks of one factor (see catalogue/config.yaml for their metadata and remediation)."""
+"""Checks of factor III, Config (see catalogue/config.yaml for their metadata and remediation)."""
 
-from scorecards.checks.registry import check  # noqa: F401
+from __future__ import annotations
+
+import re
+
+from scorecards.checks import deployables as d
+from scorecards.checks.context import CheckContext
+from scorecards.checks.registry import check
+from scorecards.checks.results import REDACTED, Evidence, Outcome
+
+# A module import, not a name: redaction imports scorecards.checks.results, so importing the
+# function would fail while scorecards.checks is still initialising.
+from scorecards.collectors.repo_files import redaction
+
+MAX_EVIDENCE = 5
+MIN_CODE_FILES = 3
+
+# Variables that only name the environment or the process, not the service's configuration.
+_MODE_NAMES = frozenset({
+    "NODE_ENV", "DJANGO_SETTINGS_MODULE", "FLASK_ENV", "FLASK_APP", "RAILS_ENV", "RACK_ENV",
+    "APP_ENV", "GO_ENV", "MIX_ENV", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ENV",
+    "ENVIRONMENT", "HOME", "PATH", "USER", "PWD", "SHELL", "TERM", "LANG", "TZ", "CI",
+})  # fmt: skip
+_FRAMEWORK_TEXT = {
+    "pydantic-settings": "pydantic BaseSettings reads its fields from the environment",
+    "spring-boot": "Spring Boot binds environment variables to properties",
+    "spring-config": "configuration properties bound by the framework",
+    "aspnet-core": "ASP.NET Core configuration includes environment variables",
+    "dotenv": "a dotenv loader puts variables into the environment",
+    "rails-erb": "Rails config reads ENV through ERB",
+    "dj-database-url": "dj-database-url reads DATABASE_URL",
+    "django-environ": "django-environ reads settings from the environment",
+    "envconfig": "struct fields are filled from the environment",
+    "envalid": "envalid validates process.env",
+    "nestjs-config": "@nestjs/config loads the environment",
+}  # fmt: skip
+# Env files that configure test runs only.
+_TEST_ENV_FILE = re.compile(r"(?i)(^|/)(\.env\.(test|testing|ci)(\.[\w-]+)?|test\.env)$")
+# JSON pointers of env entries in deploy manifests (compose, k8s, SAM, serverless, ECS).
+_ENV_POINTER = re.compile(r"(?i)/(environment|env)(/variables)?/[^/]+(/value)?$")
+_DEPLOY_CATEGORIES = ("compose", "k8s", "helm_template", "cloudformation", "serverless",
+                      "ecs_task_definition")  # fmt: skip
+_SECRET_ORDER = ("secret.private-key", "secret.aws-access-key", "secret.aws-secret-key")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file`` / ``3 files``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _ev(ctx: CheckContext, item: dict, excerpt: str) -> Evidence:
+    return ctx.evidence(item["path"], item.get("line"), excerpt)
+
+
+# --- config.env-settings ---
+
+
+def _describe_read(signal: dict) -> str:
+    if signal["rule"] == "env.framework":
+        framework = signal["detail"].get("framework", "")
+        return _FRAMEWORK_TEXT.get(framework, framework)
+    name = signal["detail"].get("name") or "variables"
+    return f"reads {name} from the environment" + (
+        " (with a default)" if signal["detail"].get("default") else ""
+    )
+
+
+def _is_mode_read(signal: dict) -> bool:
+    return signal["rule"] == "env.read" and signal["detail"].get("name") in _MODE_NAMES
+
+
+def _distinct_reads(reads: list[dict]) -> list[dict]:
+    """One read per variable name (or framework), configuration ones before mode switches."""
+    seen: set[str] = set()
+    ordered = []
+    for signal in sorted(reads, key=lambda s: (_is_mode_read(s), not s["detail"].get("name"))):
+        key = signal["detail"].get("name") or signal["detail"].get("framework") or signal["path"]
+        if key not in seen:
+            seen.add(key)
+            ordered.append(signal)
+    return ordered
+
+
+@check("config.env-settings")
+def env_settings(ctx: CheckContext) -> Outcome:
+    reads = [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]
+    code_files = d.production_code_files(ctx)
+    deploy_env = d.deploy_env_vars(ctx)
+    if reads:
+        distinct = _distinct_reads(reads)
+        evidence = [_ev(ctx, s, _describe_read(s)) for s in distinct[:MAX_EVIDENCE]]
+        if all(_is_mode_read(s) for s in distinct):
+            names = ", ".join(sorted({s["detail"]["name"] for s in distinct}))
+            return Outcome.warned(
+                f"The code reads only {names} from the environment; its other settings come "
+                "from files or literals.",
+                evidence,
+            )
+        return Outcome.passed(
+            f"Configuration is read from the environment ({plural(len(distinct), 'read')} found).",
+            evidence,
+        )
+    if len(code_files) >= MIN_CODE_FILES:
+        if deploy_env:
+            return Outcome.unknown(
+                "Deploy manifests set environment variables, but no read of them was found "
+                "in the code.",
+                [_ev(ctx, e, f"{e['name'] or 'envFrom'}") for e in deploy_env[:MAX_EVIDENCE]],
+            )
+        return Outcome.failed(
+            f"No environment variable is read in {plural(len(code_files), 'source file')}: "
+            "configuration is read from files or literals only."
+        )
+    if deploy_env:
+        return Outcome.passed(
+            "The deployed image is configured through environment variables in its manifests.",
+            [
+                _ev(ctx, e, f"{e['name'] or 'envFrom'} set for {e['unit']}")
+                for e in deploy_env[:MAX_EVIDENCE]
+            ],
+        )
+    return Outcome.unknown("No application code or deploy manifest says how it is configured.")
+
+
+# --- config.no-committed-env-file ---
+
+
+@check("config.no-committed-env-file")
+def no_committed_env_file(ctx: CheckContext) -> Outcome:
+    files = [
+        f
+        for f in d.repo(ctx).get("env_files", [])
+        if not d.is_non_production_path(f["path"]) and not _TEST_ENV_FILE.search(f["path"])
+    ]
+    with_values = [
+        (f, [a for a in f.get("assignments", []) if a.get("has_value")])
+        for f in files
+        if not f.get("example")
+    ]
+    with_values = [(f, assigned) for f, assigned in with_values if assigned]
+    if with_values:
+        evidence = [
+            ctx.evidence(f["path"], a.get("line"), f"{a['name']}={REDACTED}")
+            for f, assigned in with_values
+            for a in assigned[:2]
+        ][:MAX_EVIDENCE]
+        paths = ", ".join(f["path"] for f, _ in with_values)
+        count = sum(len(assigned) for _, assigned in with_values)
+        return Outcome.failed(
+            f"{paths} commit{'s' if len(with_values) == 1 else ''} "
+            f"{plural(count, 'variable')} with values.",
+            evidence,
+        )
+    if files:
+        return Outcome.passed(
+            "Only example or empty env files are committed.",
+            [
+                ctx.evidence(f["path"], None, "example" if f.get("example") else "no values")
+                for f in files[:MAX_EVIDENCE]
+            ],
+        )
+    return Outcome.passed("No .env file is committed.")
+
+
+# --- config.no-hardcoded-secrets ---
+
+
+def _deploy_env_lines(ctx: CheckContext) -> set[tuple[str, int]]:
+    """(path, line) of env entries in deploy manifests: config.secrets-from-store judges them."""
+    lines = set()
+    for category in _DEPLOY_CATEGORIES:
+        for document in d.documents(ctx, category):
+            for entry, _data in d.iter_docs(document):
+                for pointer, line in entry.get("lines", {}).items():
+                    if _ENV_POINTER.search(pointer):
+                        lines.add((document["path"], line))
+    return lines
+
+
+def _secret_rank(signal: dict) -> tuple[int, str, int]:
+    rule = signal["rule"]
+    order = _SECRET_ORDER.index(rule) if rule in _SECRET_ORDER else len(_SECRET_ORDER)
+    if rule in ("secret.keyword-literal", "secret.env-default"):
+        order += 1
+    return order, signal["path"], signal["line"]
+
+
+def _secret_evidence(ctx: CheckContext, signal: dict) -> Evidence:
+    kind = signal["detail"].get("type") or signal["rule"].removeprefix("secret.")
+    return ctx.evidence(signal["path"], signal["line"], f"{kind}: {signal.get('excerpt', '')}")
+
+
+@check("config.no-hardcoded-secrets")
+def no_hardcoded_secrets(ctx: CheckContext) -> Outcome:
+    deploy_lines = _deploy_env_lines(ctx)
+    deploy_names = {(e["path"], e["name"]) for e in d.deploy_env_vars(ctx)}
+    found = sorted(
+        (
+            s
+            for s in d.signals(ctx, "secret.")
+            if (s["path"], s["line"]) not in deploy_lines
+            and (s["path"], s["detail"].get("name")) not in deploy_names
+        ),
+        key=_secret_rank,
+    )
+    literals = [s for s in found if s["rule"] != "secret.env-default"]
+    if literals:
+        files = len({s["path"] for s in literals})
+        return Outcome.failed(
+            f"{plural(len(literals), 'hard-coded credential')} found in {plural(files, 'file')}.",
+            [_secret_evidence(ctx, s) for s in literals[:MAX_EVIDENCE]],
+        )
+    if found:
+        return Outcome.warned(
+            "A secret-looking default is written into an environment lookup.",
+            [_secret_evidence(ctx, s) for s in found[:MAX_EVIDENCE]],
+        )
+    scanned = sum(1 for p in d.paths(ctx) if not d.is_non_production_path(p))
+    return Outcome.passed(f"No credential found in {plural(scanned, 'file')} scanned.")
+
+
+# --- config.secrets-from-store ---
+
+
+def _store_excerpt(entry: dict) -> str:
+    kind = entry["kind"]
+    if kind == "literal":
+        return f"{entry['name']}: {REDACTED} (literal)"
+    if kind == "chart-value":
+        return f"{entry['name']}: {entry['value']}"
+    if kind == "config-map":
+        return f"{entry['name']} from a ConfigMap"
+    return f"{entry['name']} from {'a secret store' if kind == 'secret-store' else 'a reference'}"
+
+
+@check("config.secrets-from-store")
+def secrets_from_store(ctx: CheckContext) -> Outcome:
+    entries = d.deploy_env_vars(ctx)
+    if not entries:
+        return Outcome.unknown(
+            "No deploy manifest in the repository sets environment variables; the live "
+            "configuration was not ingested."
+        )
+    secret = [e for e in entries if e["name"] and redaction.is_secret_name(e["name"])]
+    literals = [e for e in secret if e["kind"] == "literal"]
+    if literals:
+        return Outcome.failed(
+            f"{plural(len(literals), 'secret-like variable')} set to a literal value in "
+            "deploy manifests.",
+            [_ev(ctx, e, _store_excerpt(e)) for e in literals[:MAX_EVIDENCE]],
+        )
+    plain = [e for e in secret if e["kind"] in ("chart-value", "config-map")]
+    if plain:
+        return Outcome.warned(
+            f"{plural(len(plain), 'secret-like variable')} from chart values or a ConfigMap, "
+            "not a Secret.",
+            [_ev(ctx, e, _store_excerpt(e)) for e in plain[:MAX_EVIDENCE]],
+        )
+    stored = [e for e in secret if e["kind"] != "empty"]
+    if stored:
+        return Outcome.passed(
+            f"{plural(len(stored), 'secret-like variable')} from a secret store or a "
+            "reference; none is a literal.",
+            [_ev(ctx, e, _store_excerpt(e)) for e in stored[:MAX_EVIDENCE]],
+        )
+    return Outcome.passed(
+        f"{plural(len(entries), 'deploy-time variable')} checked; none has a secret-like name.",
+        [_ev(ctx, entries[0], f"{entries[0]['name'] or 'envFrom'} ({entries[0]['tool']})")],
+    )
+
+
+# --- config.no-hardcoded-endpoints ---
+
+
+def literal_endpoints(ctx: CheckContext) -> list[dict]:
+    """``endpoint.literal`` signals of production code that are not an env lookup's default."""
+    env_lines = {(s["path"], s["line"]) for s in d.signals(ctx, "env.read")}
+    return [
+        s
+        for s in d.signals(ctx, "endpoint.literal")
+        if not s["detail"].get("env_default")
+        and (s["path"], s["line"]) not in env_lines
+        and not d.is_dev_config_path(s["path"])
+    ]
+
+
+@check("config.no-hardcoded-endpoints")
+def no_hardcoded_endpoints(ctx: CheckContext) -> Outcome:
+    found = literal_endpoints(ctx)
+    if found:
+        files = len({s["path"] for s in found})
+        return Outcome.failed(
+            f"{plural(len(found), 'literal backing-service location')} in {plural(files, 'file')}.",
+            [
+                ctx.evidence(s["path"], s["line"], s["detail"].get("url", ""))
+                for s in found[:MAX_EVIDENCE]
+            ],
+        )
+    defaults = d.signals(ctx, "endpoint.literal")
+    if defaults:
+        return Outcome.passed(
+            "Backing-service URLs appear only as defaults of environment lookups or in "
+            "dev/local config.",
+            [
+                ctx.evidence(s["path"], s["line"], s["detail"].get("url", ""))
+                for s in defaults[:MAX_EVIDENCE]
+            ],
+        )
+    return Outcome.passed("No literal database, cache or queue location in the code.")

@@ -324,3 +324,603 @@ def has_path(ctx: CheckContext, pattern: str) -> list[str]:
     """Production paths matching a regular expression (searched, not anchored)."""
     regex = re.compile(pattern)
     return [p for p in paths(ctx) if regex.search(p) and not is_non_production_path(p)]
+
+
+# --- port/concurrency/disposability/admin views ---
+
+
+def final_stage_commands(dockerfile: dict) -> dict[str, dict]:
+    """The ``CMD`` and ``ENTRYPOINT`` instructions in effect in a Dockerfile's final stage.
+
+    A final stage ``FROM <earlier stage>`` inherits that stage's instructions, so the lookup
+    follows stage references; an instruction the image inherits from a base image is absent.
+    """
+    stages = dockerfile.get("stages") or []
+    if not stages:
+        return {}
+    by_name = {str(s.get("name") or "").lower(): s for s in stages if s.get("name")}
+    found: dict[str, dict] = {}
+    stage: dict | None = stages[-1]
+    seen: set[int] = set()
+    while stage is not None and stage["index"] not in seen:
+        seen.add(stage["index"])
+        for item in dockerfile.get("instructions", []):
+            keyword = item["instruction"]
+            nearest = keyword not in found or found[keyword]["stage"] == stage["index"]
+            if item["stage"] == stage["index"] and keyword in ("CMD", "ENTRYPOINT") and nearest:
+                found[keyword] = item  # the last one of the nearest stage wins
+        source = stage.get("from") or {}
+        ref = str(source.get("image") or "").lower() if source.get("stage_ref") else ""
+        stage = by_name.get(ref)
+    return found
+
+
+def instruction_command(item: dict) -> str:
+    """A CMD/ENTRYPOINT/RUN as one command line, whatever its form."""
+    if item.get("exec_form") and item.get("argv") is not None:
+        return " ".join(str(a) for a in item["argv"])
+    return str(item.get("value") or "")
+
+
+def _script_mentioned(script_path: str, commands: list[str]) -> bool:
+    name = script_path.rsplit("/", 1)[-1]
+    pattern = re.compile(rf"(^|[\s/\"'=]){re.escape(name)}($|[\s\"';&|])")
+    return any(pattern.search(command) for command in commands)
+
+
+def start_commands(ctx: CheckContext) -> list[dict]:
+    """How the service's processes start, from every place the repository says it.
+
+    ``{"path","line","origin","command","process","instruction","exec_form"}``: ``origin`` is
+    ``dockerfile`` (final-stage CMD/ENTRYPOINT of production Dockerfiles), ``script`` (a line of
+    an entrypoint script those commands name), ``k8s`` (container command + args of a
+    workload), ``procfile`` or ``ecs``; ``process`` names the Procfile type or the workload.
+    """
+
+    def compute() -> list[dict]:
+        found: list[dict] = []
+        for dockerfile in production_dockerfiles(ctx):
+            for instruction, item in sorted(final_stage_commands(dockerfile).items()):
+                found.append(
+                    {
+                        "path": dockerfile["path"],
+                        "line": item["line"],
+                        "origin": "dockerfile",
+                        "command": instruction_command(item),
+                        "process": None,
+                        "instruction": instruction,
+                        "exec_form": bool(item.get("exec_form")),
+                    }
+                )
+        for workload in workloads(ctx):
+            for c in workload["containers"]:
+                container = c["container"]
+                parts = [*(container.get("command") or []), *(container.get("args") or [])]
+                if parts and isinstance(parts, list):
+                    found.append(
+                        {
+                            "path": workload["path"],
+                            "line": line_of(workload["entry"], c["pointer"]),
+                            "origin": "k8s",
+                            "command": " ".join(str(p) for p in parts),
+                            "process": f"{workload['kind']}/{workload['name']}",
+                            "instruction": None,
+                            "exec_form": True,
+                            "init": c["init"],
+                            "workload_kind": workload["kind"],
+                        }
+                    )
+        for process in procfile_processes(ctx):
+            found.append(
+                {
+                    "path": process["path"],
+                    "line": process.get("line"),
+                    "origin": "procfile",
+                    "command": process.get("command", ""),
+                    "process": process.get("type"),
+                    "instruction": None,
+                    "exec_form": None,
+                }
+            )
+        for task in ecs_task_definitions(ctx):
+            for container in task["containers"]:
+                if not isinstance(container, dict):
+                    continue
+                parts = [
+                    *(container.get("entryPoint") or container.get("EntryPoint") or []),
+                    *(container.get("command") or container.get("Command") or []),
+                ]
+                if parts and isinstance(parts, list):
+                    found.append(
+                        {
+                            "path": task["path"],
+                            "line": task.get("line"),
+                            "origin": "ecs",
+                            "command": " ".join(str(p) for p in parts),
+                            "process": container.get("name") or container.get("Name"),
+                            "instruction": None,
+                            "exec_form": True,
+                        }
+                    )
+        commands = [item["command"] for item in found]
+        for script in repo(ctx).get("scripts", []):
+            if is_non_production_path(script["path"]) or not _script_mentioned(
+                script["path"], commands
+            ):
+                continue
+            for entry in script.get("lines", []):
+                found.append(
+                    {
+                        "path": script["path"],
+                        "line": entry["line"],
+                        "origin": "script",
+                        "command": entry["text"],
+                        "process": None,
+                        "instruction": None,
+                        "exec_form": None,
+                    }
+                )
+        return found
+
+    return ctx.memo("start_commands", compute)
+
+
+def helm_values(ctx: CheckContext, template_path: str) -> list[dict]:
+    """Parsed ``values*.yaml`` of the chart a Helm template belongs to (``values.yaml`` first)."""
+    chart_root = (
+        template_path.split("/templates/", 1)[0]
+        if "/templates/" in template_path
+        else ("" if template_path.startswith("templates/") else None)
+    )
+    if chart_root is None:
+        return []
+    found = []
+    for document in documents(ctx, "helm_values"):
+        folder = document["path"].rsplit("/", 1)[0] if "/" in document["path"] else ""
+        if folder == chart_root:
+            for _entry, data in iter_docs(document):
+                if isinstance(data, dict):
+                    name = document["path"].rsplit("/", 1)[-1]
+                    found.append(
+                        {
+                            "path": document["path"],
+                            "data": data,
+                            "primary": name in ("values.yaml", "values.yml"),
+                        }
+                    )
+    return sorted(found, key=lambda v: not v["primary"])
+
+
+_HELM_VALUE = re.compile(r"\{\{-?\s*\.Values\.([\w.]+)\s*(?:\|[^}]*)?-?\}\}")
+
+
+def helm_lookup(values: dict, dotted: str) -> object:
+    """The value at ``a.b.c`` in a values mapping, or None."""
+    current: object = values
+    for part in dotted.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def resolve_helm(ctx: CheckContext, template_path: str, value: object) -> object:
+    """A templated value with its ``{{ .Values.x }}`` placeholders filled from the chart's
+    default ``values.yaml``; placeholders it cannot fill are left as written."""
+    if not isinstance(value, str) or "{{" not in value:
+        return value
+    primary = [v for v in helm_values(ctx, template_path) if v["primary"]]
+    if not primary:
+        return value
+    data = primary[0]["data"]
+    whole = _HELM_VALUE.fullmatch(value.strip())
+    if whole:
+        found = helm_lookup(data, whole.group(1))
+        return value if found is None else found
+
+    def fill(match: re.Match[str]) -> str:
+        found = helm_lookup(data, match.group(1))
+        return match.group(0) if found is None or isinstance(found, dict | list) else str(found)
+
+    return _HELM_VALUE.sub(fill, value)
+
+
+# Commands that start a server binding its own port (name -> pattern).
+SERVER_COMMANDS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "gunicorn": r"\bgunicorn\b",
+        "uvicorn": r"\buvicorn\b",
+        "hypercorn": r"\bhypercorn\b",
+        "daphne": r"\bdaphne\b",
+        "granian": r"\bgranian\b",
+        "waitress": r"\bwaitress-serve\b",
+        "flask": r"\bflask\s+run\b",
+        "django runserver": r"\bmanage\.py\s+runserver\b",
+        "http.server": r"\bpython[\d.]*\s+-m\s+http\.server\b",
+        "puma": r"\bpuma\b",
+        "unicorn": r"\bunicorn(?:_rails)?\b",
+        "thin": r"\bthin\s+start\b",
+        "falcon": r"\bfalcon\s+(?:serve|host)\b",
+        "rails server": r"\brails\s+s(?:erver)?\b",
+        "next start": r"\bnext\s+start\b",
+        "nuxt start": r"\bnuxt\s+start\b",
+        "serve": r"\bserve\s+-s\b",
+        "php -S": r"\bphp\s+(?:-\S+\s+)*-S\s",
+        "roadrunner": r"\brr\s+serve\b",
+        "frankenphp": r"\bfrankenphp\b",
+        "octane": r"\bartisan\s+octane:start\b",
+        "phoenix": r"\bphx\.server\b",
+        "nginx": r"(?:^|[\s/])nginx(?:\s|$)",
+        "caddy": r"\bcaddy\s+run\b",
+    }.items()
+}
+WORKER_COMMAND = re.compile(
+    r"\bcelery\b.*\b(?:worker|beat)\b|\bsidekiq\b|\brq\s+worker\b|\bdramatiq\b|\bhuey_consumer|"
+    r"\brake\s+(?:jobs:work|resque:work)|\bartisan\s+(?:queue:work|schedule:work|horizon)\b|"
+    r"\bgood_job\b|\bdelayed_job\b|\barq\s|\bfaust\b.*\bworker\b|\bshoryuken\b"
+)
+
+
+def servers_in_command(command: str) -> list[str]:
+    """Names of the self-binding servers a start command runs."""
+    return [name for name, pattern in SERVER_COMMANDS.items() if pattern.search(command)]
+
+
+def dependency_hits(ctx: CheckContext, wanted: frozenset[str]) -> list[tuple[dict, dict]]:
+    """(manifest, dependency) for production dependencies named in ``wanted``.
+
+    A wanted name matches the whole dependency name, or its artifact after ``group:`` (Maven,
+    Gradle): ``spring-boot-starter-web`` finds ``org.springframework.boot:spring-boot-starter-web``.
+    """
+    hits = []
+    for manifest in manifests(ctx):
+        if manifest.get("role") == "dev":
+            continue
+        for dep in manifest.get("dependencies", []):
+            name = str(dep.get("name", "")).lower()
+            if dep.get("dev"):
+                continue
+            if name in wanted or name.rsplit(":", 1)[-1] in wanted:
+                hits.append((manifest, dep))
+    return hits
+
+
+# --- codebase/deps/build views ---
+
+
+def split_image_ref(reference: str) -> tuple[str, str | None, str | None]:
+    """(name, tag, digest) of an image reference; a registry port is not a tag."""
+    reference = reference.strip().strip("\"'")
+    name, _, digest = reference.partition("@")
+    tag = None
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        tag = last.rsplit(":", 1)[1]
+        name = name[: len(name) - len(tag) - 1]
+    return name, tag or None, digest or None
+
+
+# --- config/backing/processes views ---
+# Environment variables set by deploy manifests, application code files, dev-only config files.
+
+_DEV_CONFIG_FILE = re.compile(
+    r"(?i)(^|/)([^/]*[._-])?(dev|develop|development|local|test|testing|ci)"
+    r"([._-][^/]*)?\.(py|ya?ml|properties|json|rb|js|ts|exs?|toml|ini|conf|php)$"
+    r"|(^|/)local_settings\.py$"
+)
+# Values that point elsewhere: ${...} (serverless, Terraform, shell), {{...}} (Helm, CFN resolve).
+_ENV_REFERENCE = re.compile(r"\$\{|\{\{|^\$\(?[A-Za-z_]")
+_SECRET_STORE_REFERENCE = re.compile(
+    r"\{\{\s*resolve:(secretsmanager|ssm-secure):|\$\{ssm:[^}]*(secretsmanager|~true)|"
+    r"\$\{(aws_secretsmanager|data\.aws_secretsmanager|aws_ssm_parameter|data\.aws_ssm_parameter)"
+)
+
+
+def is_dev_config_path(path: str) -> bool:
+    """Settings/config files named for dev, local, test or CI (``settings/dev.py``,
+    ``application-local.yml``, ``config/environments/development.rb``)."""
+    return bool(_DEV_CONFIG_FILE.search(path))
+
+
+def production_code_files(ctx: CheckContext) -> list[str]:
+    """Production paths of programming-language source files."""
+    from scorecards.collectors.repo_files.signals import PROGRAMMING_LANGUAGES, language_of
+
+    return ctx.memo(
+        "production_code_files",
+        lambda: [
+            p
+            for p in paths(ctx)
+            if language_of(p) in PROGRAMMING_LANGUAGES and not is_non_production_path(p)
+        ],
+    )
+
+
+def classify_env_value(value: object, secure_params: frozenset[str] = frozenset()) -> str:
+    """``literal``, ``empty``, ``reference``, ``secret-store`` or ``chart-value`` (Helm values)."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, dict):
+        if "Ref" in value and value["Ref"] in secure_params:
+            return "secret-store"
+        inner = value.get("Fn::Sub", value.get("Fn::Join", ""))
+        if _SECRET_STORE_REFERENCE.search(str(inner)):
+            return "secret-store"
+        return "reference"
+    if not isinstance(value, str):
+        return "literal"
+    if _SECRET_STORE_REFERENCE.search(value):
+        return "secret-store"
+    if "{{" in value and ".Values" in value:
+        return "chart-value"
+    if _ENV_REFERENCE.search(value):
+        return "reference"
+    return "literal"
+
+
+def _entry_line(entry: dict, pointer: str) -> int | None:
+    return line_of(entry, pointer)
+
+
+def _k8s_env_vars(ctx: CheckContext) -> list[dict]:
+    found = []
+    for workload in workloads(ctx):
+        tool = "helm" if workload["templated"] else "kubernetes"
+        for item in workload["containers"]:
+            container, pointer = item["container"], item["pointer"]
+            for i, env in enumerate(container.get("env") or []):
+                if not isinstance(env, dict) or not env.get("name"):
+                    continue
+                value_from = env.get("valueFrom")
+                if isinstance(value_from, dict):
+                    kind = (
+                        "secret-store"
+                        if "secretKeyRef" in value_from
+                        else "config-map"
+                        if "configMapKeyRef" in value_from
+                        else "reference"
+                    )
+                else:
+                    kind = classify_env_value(env.get("value"))
+                found.append(
+                    {
+                        "path": workload["path"],
+                        "line": _entry_line(workload["entry"], f"{pointer}/env/{i}"),
+                        "name": str(env["name"]),
+                        "kind": kind,
+                        "value": env.get("value"),
+                        "tool": tool,
+                        "unit": workload["name"],
+                    }
+                )
+            for i, source in enumerate(container.get("envFrom") or []):
+                if isinstance(source, dict):
+                    kind = "secret-store" if "secretRef" in source else "reference"
+                    found.append(
+                        {
+                            "path": workload["path"],
+                            "line": _entry_line(workload["entry"], f"{pointer}/envFrom/{i}"),
+                            "name": None,
+                            "kind": kind,
+                            "value": None,
+                            "tool": tool,
+                            "unit": workload["name"],
+                        }
+                    )
+    return found
+
+
+def _mapping_env_vars(
+    path: str,
+    entry: dict,
+    pointer: str,
+    mapping: object,
+    tool: str,
+    unit: str,
+    secure_params: frozenset[str] = frozenset(),
+) -> list[dict]:
+    if not isinstance(mapping, dict):
+        return []
+    return [
+        {
+            "path": path,
+            "line": _entry_line(entry, f"{pointer}/{name}"),
+            "name": str(name),
+            "kind": classify_env_value(value, secure_params),
+            "value": value,
+            "tool": tool,
+            "unit": unit,
+        }
+        for name, value in mapping.items()
+    ]
+
+
+def _cfn_env_vars(ctx: CheckContext) -> list[dict]:
+    found = []
+    for res in cfn_resources(ctx):
+        if res["type"] not in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
+            continue
+        template = res["template"]
+        params = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
+        secure = frozenset(
+            name
+            for name, p in params.items()
+            if isinstance(p, dict) and str(p.get("NoEcho", "")).lower() == "true"
+        )
+        variables = (res["properties"].get("Environment") or {}).get("Variables")
+        found += _mapping_env_vars(
+            res["path"],
+            res["entry"],
+            f"{res['pointer']}/Properties/Environment/Variables",
+            variables,
+            "cloudformation",
+            res["name"],
+            secure,
+        )
+        globals_env = (
+            ((template.get("Globals") or {}).get("Function") or {}).get("Environment") or {}
+        ).get("Variables")
+        found += _mapping_env_vars(
+            res["path"],
+            res["entry"],
+            "/Globals/Function/Environment/Variables",
+            globals_env,
+            "cloudformation",
+            "Globals",
+            secure,
+        )
+    unique = {(e["path"], e["line"], e["name"]): e for e in found}  # Globals once per template
+    return list(unique.values())
+
+
+def _serverless_env_vars(ctx: CheckContext) -> list[dict]:
+    found = []
+    seen_providers = set()
+    for fn in serverless_functions(ctx):
+        if fn["path"] not in seen_providers:
+            seen_providers.add(fn["path"])
+            found += _mapping_env_vars(
+                fn["path"],
+                fn["entry"],
+                "/provider/environment",
+                fn["provider"].get("environment"),
+                "serverless",
+                "provider",
+            )
+        found += _mapping_env_vars(
+            fn["path"],
+            fn["entry"],
+            f"{fn['pointer']}/environment",
+            fn["function"].get("environment"),
+            "serverless",
+            fn["name"],
+        )
+    return found
+
+
+def _ecs_env_vars(ctx: CheckContext) -> list[dict]:
+    found = []
+    for task in ecs_task_definitions(ctx):
+        for i, container in enumerate(task["containers"]):
+            if not isinstance(container, dict):
+                continue
+            pointer = f"{task['pointer']}/{i}"
+            for key in ("environment", "Environment", "secrets", "Secrets"):
+                for j, item in enumerate(container.get(key) or []):
+                    if not isinstance(item, dict):
+                        continue
+                    name = item.get("name", item.get("Name"))
+                    if not name:
+                        continue
+                    if key.lower() == "secrets":
+                        kind = "secret-store"
+                        value = item.get("valueFrom", item.get("ValueFrom"))
+                    else:
+                        value = item.get("value", item.get("Value"))
+                        kind = classify_env_value(value)
+                    found.append(
+                        {
+                            "path": task["path"],
+                            "line": _entry_line(task["entry"], f"{pointer}/{key}/{j}"),
+                            "name": str(name),
+                            "kind": kind,
+                            "value": value,
+                            "tool": "ecs",
+                            "unit": str(container.get("name", container.get("Name", ""))),
+                        }
+                    )
+    return found
+
+
+def _terraform_env_vars(ctx: CheckContext) -> list[dict]:
+    found = []
+    for res in terraform_resources(ctx, "aws_lambda_function"):
+        environment = (res.get("attrs") or {}).get("environment")
+        blocks = environment if isinstance(environment, list) else [environment]
+        for block in blocks:
+            variables = block.get("variables") if isinstance(block, dict) else None
+            if isinstance(variables, list) and variables:
+                variables = variables[0]
+            if not isinstance(variables, dict):
+                continue
+            for name, value in variables.items():
+                found.append(
+                    {
+                        "path": res["path"],
+                        "line": res.get("line"),
+                        "name": str(name),
+                        "kind": classify_env_value(value),
+                        "value": value,
+                        "tool": "terraform",
+                        "unit": res.get("name", ""),
+                    }
+                )
+    return found
+
+
+def deploy_env_vars(ctx: CheckContext) -> list[dict]:
+    """Variables production deploy manifests give the app (compose, a local tool, left out).
+
+    ``{"path","line","name" (None for envFrom),"kind","value","tool","unit"}``; ``kind`` is
+    ``literal`` (parsers show secret literals as ``«redacted»``), ``empty``, ``reference``,
+    ``secret-store``, ``chart-value`` (Helm ``.Values``) or ``config-map``.
+    """
+    return ctx.memo(
+        "deploy_env_vars",
+        lambda: [
+            *_k8s_env_vars(ctx),
+            *_cfn_env_vars(ctx),
+            *_serverless_env_vars(ctx),
+            *_ecs_env_vars(ctx),
+            *_terraform_env_vars(ctx),
+        ],
+    )
+
+
+# --- parity/logs/beyond views ---
+
+
+def flat_settings(data: object, prefix: str = "") -> dict[str, object]:
+    """A nested mapping (Spring ``application.yml``) as dotted keys; flat ones stay as they are."""
+    if not isinstance(data, dict):
+        return {prefix: data} if prefix else {}
+    flat: dict[str, object] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            flat.update(flat_settings(value, dotted))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def app_config_settings(ctx: CheckContext) -> list[dict]:
+    """Spring-style application config: ``{"path","entry","settings": {dotted key: value}}``."""
+
+    def compute() -> list[dict]:
+        found = []
+        for document in documents(ctx, "app_config"):
+            for entry, data in iter_docs(document):
+                if isinstance(data, dict):
+                    found.append(
+                        {"path": document["path"], "entry": entry, "settings": flat_settings(data)}
+                    )
+        return found
+
+    return ctx.memo("app_config_settings", compute)
+
+
+def final_stage_chain(dockerfile: dict) -> list[dict]:
+    """The final stage and the earlier stages it is built ``FROM``, nearest first."""
+    stages = dockerfile.get("stages") or []
+    by_name = {str(s.get("name") or "").lower(): s for s in stages if s.get("name")}
+    chain: list[dict] = []
+    stage = stages[-1] if stages else None
+    while stage is not None and stage not in chain:
+        chain.append(stage)
+        source = stage.get("from") or {}
+        stage = (
+            by_name.get(str(source.get("image") or "").lower()) if source.get("stage_ref") else None
+        )
+    return chain

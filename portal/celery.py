@@ -1,0 +1,44 @@
+"""The Celery app for the worker and beat processes: ``celery -A portal worker`` / ``beat``.
+
+Configuration comes from Django settings (``CELERY_*``), which come from the environment.
+With no ``CELERY_BROKER_URL`` tasks run in-process (``CELERY_TASK_ALWAYS_EAGER``).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    # Django's LOGGING already sends every logger to stdout as JSON; keep it.
+    worker_hijack_root_logger=False,
+    # A task is acknowledged when done, so a worker stopped mid-task (SIGTERM, node drain)
+    # hands it back to the broker instead of losing it; one task reserved at a time.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    broker_connection_retry_on_startup=True,
+    # Beat answers `celery inspect ping` (celerybeat@<hostname>) while it ticks: its liveness probe.
+    beat_enable_remote_control=True,
+)
+app.autodiscover_tasks()
+
+
+def beat_schedule(scan_schedule: str) -> dict:
+    """Periodic tasks for ``celery beat``, built from ``SCAN_SCHEDULE`` (five cron fields).
+
+    Hook for the scheduled full rescan (a later issue): add the entry here, e.g.
+    ``{"full-rescan": {"task": "scorecards.tasks.scan_all", "schedule": crontab(*fields)}}``,
+    and assign the result to ``app.conf.beat_schedule`` in ``on_after_configure``.
+    """
+    return {}
+
+
+@app.on_after_configure.connect
+def _install_beat_schedule(sender: Celery, **kwargs: object) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = beat_schedule(settings.SCAN_SCHEDULE)

@@ -1,0 +1,196 @@
+"""Django settings for the Twelve-Factor Scorecard Portal — read only from the environment.
+
+Every value comes from an environment variable through the helpers in ``portal.env``; a bad
+value stops start-up with one clear sentence (``ImproperlyConfigured``). ``.env.example`` lists
+every variable.
+
+The embedded default: with no ``DATABASE_URL`` the portal runs on a SQLite file under ``var/``
+with Celery tasks executed in-process, so ``python manage.py score_repo .`` and the quick demo
+work with no configuration at all. Only in that mode may ``SECRET_KEY`` be left unset: a random
+key is generated per process (sessions do not survive a restart) and a warning is printed.
+As soon as ``DATABASE_URL`` points at a real database — a deployment — and ``DEBUG`` is false,
+``SECRET_KEY`` is required. No key is ever written in the code.
+
+``DEBUG`` defaults to false, so the HTTPS settings (SSL redirect, secure cookies, HSTS) are on
+by default; for the plain-http local demo set ``DEBUG=true`` or turn them off one by one.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
+
+from portal.env import envbool, envcron, envint, envlist, envstr
+from portal.logging import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = envbool("DEBUG", default=False)
+
+
+def _database() -> tuple[dict, bool]:
+    """The database from ``DATABASE_URL``; the embedded SQLite file when unset (True = embedded)."""
+    url = envstr("DATABASE_URL")
+    if not url:
+        var_dir = BASE_DIR / "var"
+        var_dir.mkdir(exist_ok=True)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": var_dir / "portal.sqlite3"}, True
+    try:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=envint("DB_CONN_MAX_AGE", default=60, minimum=0),
+            conn_health_checks=True,
+        )
+    except (ValueError, dj_database_url.UnknownSchemeError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL this portal can use ({exc})."
+        ) from None
+    return config, False
+
+
+_default_database, EMBEDDED_DEFAULT = _database()
+DATABASES = {"default": _default_database}
+
+
+def _secret_key() -> str:
+    key = envstr("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG and not EMBEDDED_DEFAULT:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is false and DATABASE_URL is set."
+        )
+    # Logging is not configured yet while settings load: stderr is the one channel there is.
+    print(
+        "warning: SECRET_KEY is not set; using a random per-process key "
+        "(set SECRET_KEY to keep sessions across restarts and processes).",
+        file=sys.stderr,
+    )
+    return get_random_secret_key()
+
+
+SECRET_KEY = _secret_key()
+# True while the key above was generated on the fly (the system checks report it for deploys).
+SECRET_KEY_IS_EPHEMERAL = not envstr("SECRET_KEY")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles so runserver serves static files the way production does.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "scorecards",
+]
+
+MIDDLEWARE = [
+    # First: load-balancer probes must not depend on ALLOWED_HOSTS or the HTTPS redirect.
+    "portal.middleware.ProbeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+ASGI_APPLICATION = "portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Static files: collected at image build time, served by whitenoise from the app process.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Sessions live in the database, never in process memory or local files (factor VI).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# HTTPS: production-safe unless DEBUG; each can be turned off on its own for plain-http setups.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a TLS-terminating proxy (ingress, load balancer) that sets X-Forwarded-Proto.
+if envbool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Celery: no broker means tasks run in-process (the embedded default); a URL means a real broker.
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
+# Beat's own bookkeeping file: a scratch location, so a read-only image filesystem works.
+CELERY_BEAT_SCHEDULE_FILENAME = envstr(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "celerybeat-schedule"),
+)
+
+# Full rescans: when the beat process enqueues them (wired into Celery in a later issue).
+SCAN_SCHEDULE = envcron("SCAN_SCHEDULE", default="0 3 * * *")
+
+# Sources.
+GITHUB_TOKEN = envstr("GITHUB_TOKEN")
+GITHUB_WEBHOOK_SECRET = envstr("GITHUB_WEBHOOK_SECRET")
+GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
+AWS_REGIONS = envlist("AWS_REGIONS")
+KUBECONFIG = envstr("KUBECONFIG")
+
+LOG_LEVEL = envstr("LOG_LEVEL", default="INFO").upper()
+LOGGING = logging_config(LOG_LEVEL)

@@ -1,0 +1,333 @@
+"""Collect repository facts (docs/repo-facts.md) from a directory or from (path, bytes) pairs.
+
+``collect_directory`` lists a tree with the walker and reads each file once;
+``collect_files`` takes pairs from anywhere (the GitHub tarball collector) and applies the same
+exclusions. Both feed a ``FactsBuilder`` that dispatches every file to the parsers of
+``repo_files``; a parser that raises becomes an ``errors`` entry, never a failed scan.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from scorecards.collectors.repo_files import walk
+from scorecards.collectors.repo_files.dockerfile import is_dockerfile, parse_dockerfile
+from scorecards.collectors.repo_files.documents import (
+    chart_dirs_of,
+    parse_document,
+    parse_yaml,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA = 1
+_SHELL_EXTENSIONS = (".sh", ".bash", ".zsh", ".ksh")
+_SCRIPT_NAMES = frozenset(
+    {
+        "Jenkinsfile",
+        "Makefile",
+        "GNUmakefile",
+        "makefile",
+        "Justfile",
+        "justfile",
+        "Taskfile.yml",
+        "Earthfile",
+    }
+)
+_CODEOWNERS_PATHS = frozenset(
+    {"CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"}
+)
+_MANIFEST_FORMATS = {
+    "pyproject": "toml",
+    "Cargo.toml": "toml",
+    "pipfile": "toml",
+    "package.json": "json",
+    "composer.json": "json",
+    "pom.xml": "xml",
+    "csproj": "xml",
+    "setup.cfg": "ini",
+}
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A parser of another module, or None while that module is not written yet."""
+    value = _optional_value(module, name)
+    return value if callable(value) else None
+
+
+class FactsBuilder:
+    """Accumulates the facts of one repository, one file at a time."""
+
+    def __init__(self, root_name: str, source: str, all_paths: list[str]) -> None:
+        self.facts: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": source,
+            "root": root_name,
+            "commit": None,
+            "vcs": {"git": False, "markers": []},
+            "paths": [],
+            "excluded_globs": [],
+            "skipped": walk.Skipped().as_dict(),
+            "errors": [],
+            "twelve_factor": None,
+            "dockerfiles": [],
+            "documents": [],
+            "terraform": [],
+            "procfiles": [],
+            "env_files": [],
+            "codeowners": [],
+            "scripts": [],
+            "manifests": [],
+            "lockfiles": [],
+            "languages": {},
+            "signals": [],
+        }
+        self.chart_dirs = chart_dirs_of(all_paths)
+        self.languages: Counter[str] = Counter()
+        self.parsers = {
+            "parse_manifest": _optional("manifests", "parse_manifest"),
+            "lockfile_info": _optional("manifests", "lockfile_info"),
+            "parse_terraform": _optional("terraform", "parse_terraform"),
+            "parse_procfile": _optional("procfile", "parse_procfile"),
+            "parse_env_file": _optional("envfiles", "parse_env_file"),
+            "parse_codeowners": _optional("codeowners", "parse_codeowners"),
+            "parse_script": _optional("scripts", "parse_script"),
+            "scan_source": _optional("source_scan", "scan_source"),
+            "find_secrets": _optional("secrets", "find_secrets"),
+            "language_of": _optional("signals", "language_of"),
+        }
+        programming = _optional_value("signals", "PROGRAMMING_LANGUAGES")
+        self.counted_languages = frozenset(programming or ()) | {"shell"}
+
+    # -- errors ---------------------------------------------------------------------------
+    def error(self, path: str, fmt: str, message: str, line: int | None = None) -> None:
+        text = " ".join(str(message).split())[:300]
+        self.facts["errors"].append({"path": path, "line": line, "format": fmt, "error": text})
+
+    def _call(self, name: str, path: str, fmt: str, *args: Any) -> Any:
+        """Run an optional parser; its exception becomes an ``errors`` entry."""
+        function = self.parsers.get(name)
+        if function is None:
+            return None
+        try:
+            return function(path, *args)
+        except Exception as exc:  # noqa: BLE001 - one broken file must not lose the scan
+            log.debug("parser %s failed on %s", name, path, exc_info=True)
+            self.error(path, fmt, f"{name} failed: {type(exc).__name__}: {exc}")
+            return None
+
+    # -- one file -------------------------------------------------------------------------
+    def add_file(self, path: str, data: bytes) -> None:
+        if len(data) > walk.MAX_FILE_BYTES:
+            self.facts["skipped"]["too_large"] += 1
+            return
+        if walk.is_binary(data):
+            self.facts["skipped"]["binary"] += 1
+            return
+        text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+        self.facts["paths"].append(path)
+        name = path.rsplit("/", 1)[-1]
+        language = self._call("language_of", path, "text") if self.parsers["language_of"] else None
+        if language in self.counted_languages:
+            self.languages[language] += 1
+        if path in walk.CONFIG_NAMES:
+            self._add_twelve_factor(path, text)
+        if is_dockerfile(path):
+            self._add_dockerfile(path, text)
+        self._add_document(path, text)
+        is_lockfile = self._add_manifest(path, text)
+        self._add_small_files(path, name, text)
+        if language:
+            signals = self._call("scan_source", path, "text", text, language)
+            self.facts["signals"].extend(signals or [])
+        if not is_lockfile:
+            self.facts["signals"].extend(self._call("find_secrets", path, "text", text) or [])
+
+    def _add_twelve_factor(self, path: str, text: str) -> None:
+        parsed = parse_yaml(text)
+        if parsed.error:
+            self.error(path, "yaml", parsed.error.message, parsed.error.line)
+        data = parsed.docs[0]["data"] if parsed.docs else {}
+        self.facts["twelve_factor"] = {"path": path, "data": data if data is not None else {}}
+
+    def _add_dockerfile(self, path: str, text: str) -> None:
+        try:
+            dockerfile = parse_dockerfile(path, text)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the scan
+            dockerfile = {
+                "path": path,
+                "role": "prod",
+                "error": f"parser failed: {exc}",
+                "args": {},
+                "stages": [],
+                "instructions": [],
+            }
+        if dockerfile["error"]:
+            self.error(path, "dockerfile", dockerfile["error"])
+        self.facts["dockerfiles"].append(dockerfile)
+
+    def _add_document(self, path: str, text: str) -> None:
+        try:
+            document, problem = parse_document(path, text, self.chart_dirs)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the scan
+            self.error(path, "text", f"document parser failed: {type(exc).__name__}: {exc}")
+            return
+        if problem is not None:
+            fmt = document["format"] if document else _format_guess(path)
+            self.error(path, fmt, problem.message, problem.line)
+        if document is not None:
+            self.facts["documents"].append(document)
+
+    def _add_manifest(self, path: str, text: str) -> bool:
+        """Manifests and lockfiles; True when ``path`` is a lockfile."""
+        lockfile = self._call("lockfile_info", path, "text")
+        if lockfile:
+            self.facts["lockfiles"].append(lockfile)
+            return True
+        manifest = self._call("parse_manifest", path, "text", text)
+        if manifest:
+            if manifest.get("error"):
+                fmt = _MANIFEST_FORMATS.get(str(manifest.get("type")), "text")
+                self.error(path, fmt, manifest["error"], manifest.get("error_line"))
+            self.facts["manifests"].append(manifest)
+        return False
+
+    def _add_small_files(self, path: str, name: str, text: str) -> None:
+        """Terraform, Procfiles, env files, CODEOWNERS and scripts."""
+        if name.endswith((".tf", ".tf.json")):
+            self._append("terraform", self._call("parse_terraform", path, "hcl", text), "hcl")
+        if name == "Procfile" or name.startswith("Procfile."):
+            self._append("procfiles", self._call("parse_procfile", path, "text", text), "text")
+        if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+            self._append("env_files", self._call("parse_env_file", path, "text", text), "text")
+        if path in _CODEOWNERS_PATHS:
+            self._append("codeowners", self._call("parse_codeowners", path, "text", text), "text")
+        if (
+            name.endswith(_SHELL_EXTENSIONS)
+            or name in _SCRIPT_NAMES
+            or (text.startswith("#!") and "sh" in text.split("\n", 1)[0])
+        ):
+            self._append("scripts", self._call("parse_script", path, "text", text), "text")
+
+    def _append(self, key: str, item: dict | None, fmt: str) -> None:
+        if not item:
+            return
+        if item.get("error"):
+            self.error(item.get("path", ""), fmt, item["error"], item.get("error_line"))
+        self.facts[key].append(item)
+
+    def finish(self) -> dict:
+        self.facts["paths"].sort()
+        self.facts["languages"] = dict(sorted(self.languages.items()))
+        for key in (
+            "dockerfiles",
+            "documents",
+            "terraform",
+            "procfiles",
+            "env_files",
+            "codeowners",
+            "scripts",
+            "manifests",
+            "lockfiles",
+        ):
+            self.facts[key].sort(key=lambda item: item.get("path", ""))
+        return self.facts
+
+
+def _optional_value(module: str, name: str) -> Any:
+    """An attribute of a sibling parser module; None when it is missing or fails to import."""
+    try:
+        return getattr(importlib.import_module(f"scorecards.collectors.repo_files.{module}"), name)
+    except (ImportError, AttributeError):
+        return None
+    except Exception:  # noqa: BLE001 - a broken parser module must not stop every scan
+        log.exception("repository parser module %s failed to import", module)
+        return None
+
+
+def _format_guess(path: str) -> str:
+    lower = path.lower()
+    for suffix, fmt in ((".json", "json"), (".toml", "toml"), (".properties", "ini")):
+        if lower.endswith(suffix):
+            return fmt
+    return "yaml"
+
+
+def _read_config(root: Path) -> tuple[str | None, dict | None]:
+    for name in walk.CONFIG_NAMES:
+        candidate = root / name
+        if candidate.is_file():
+            parsed = parse_yaml(candidate.read_text(encoding="utf-8", errors="replace"))
+            data = parsed.docs[0]["data"] if parsed.docs else None
+            return name, data if isinstance(data, dict) else None
+    return None, None
+
+
+def collect_directory(path: str | Path, source: str = "local") -> dict:
+    """Repository facts for a directory tree (a git checkout or a plain folder)."""
+    root = Path(path).resolve()
+    _, config = _read_config(root)
+    listing = walk.list_tree(root, walk.excludes_from_config(config))
+    builder = FactsBuilder(root.name, source, listing.paths)
+    for rel in listing.paths:
+        try:
+            with open(os.path.join(root, rel), "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            builder.error(rel, "text", f"unreadable: {exc.strerror or exc}")
+            continue
+        builder.add_file(rel, data)
+    facts = builder.finish()
+    skipped = listing.skipped.as_dict()
+    facts["skipped"] = {k: skipped[k] + facts["skipped"][k] for k in skipped}
+    facts["excluded_globs"] = listing.excluded_globs
+    facts["vcs"] = walk.vcs_facts(root, listing.git_listed)
+    facts["commit"] = walk.read_commit(root)
+    return facts
+
+
+def collect_files(
+    files: Iterable[tuple[str, bytes]],
+    root_name: str,
+    commit: str | None = None,
+    source: str = "github",
+    vcs: dict | None = None,
+) -> dict:
+    """Repository facts from (relative POSIX path, content) pairs, e.g. a GitHub tarball.
+
+    Applies the same exclusions as the walker (pruned folders, ``.twelve-factor.yml``
+    ``exclude`` globs, size and binary limits).
+    """
+    pairs = [(p.lstrip("/").removeprefix("./"), data) for p, data in files]
+    config = None
+    for rel, data in pairs:
+        if rel in walk.CONFIG_NAMES:
+            parsed = parse_yaml(data.decode("utf-8", "replace"))
+            config = parsed.docs[0]["data"] if parsed.docs else None
+            break
+    excludes = walk.excludes_from_config(config)
+    kept = []
+    excluded = 0
+    for rel, data in sorted(pairs, key=lambda pair: pair[0]):
+        if not rel or walk.in_pruned_dir(rel):
+            continue
+        if walk.matches_any(rel, excludes):
+            excluded += 1
+            continue
+        kept.append((rel, data))
+    builder = FactsBuilder(root_name, source, [rel for rel, _ in kept])
+    for rel, data in kept:
+        builder.add_file(rel, data)
+    facts = builder.finish()
+    facts["skipped"]["excluded"] += excluded
+    facts["excluded_globs"] = [*walk.DEFAULT_EXCLUDES, *excludes]
+    markers = sorted({rel.split("/", 1)[0] for rel, _ in pairs} & set(walk.VCS_MARKERS))
+    facts["vcs"] = vcs or {"git": source == "github", "markers": markers}
+    facts["commit"] = commit
+    return facts

@@ -1,0 +1,361 @@
+"""Hard-coded credential detection, plus the redaction helpers every parser shares.
+
+Known token formats come from detect-secrets' high-precision plugins (no entropy or keyword
+plugins: too noisy). On top, one targeted rule of ours: a secret-like name (``password``,
+``api_key``, ``SECRET_KEY``...) assigned a string literal that looks like a real credential.
+Signals never carry the secret itself: the value is replaced by ``«redacted»``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from functools import cache
+
+from detect_secrets.plugins.artifactory import ArtifactoryDetector
+from detect_secrets.plugins.aws import AWSKeyDetector
+from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
+from detect_secrets.plugins.base import RegexBasedDetector
+from detect_secrets.plugins.basic_auth import BasicAuthDetector
+from detect_secrets.plugins.discord import DiscordBotTokenDetector
+from detect_secrets.plugins.github_token import GitHubTokenDetector
+from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
+from detect_secrets.plugins.jwt import JwtTokenDetector
+from detect_secrets.plugins.mailchimp import MailchimpDetector
+from detect_secrets.plugins.npm import NpmDetector
+from detect_secrets.plugins.openai import OpenAIDetector
+from detect_secrets.plugins.private_key import PrivateKeyDetector
+from detect_secrets.plugins.pypi_token import PypiTokenDetector
+from detect_secrets.plugins.sendgrid import SendGridDetector
+from detect_secrets.plugins.slack import SlackDetector
+from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+from detect_secrets.plugins.stripe import StripeDetector
+from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
+from detect_secrets.plugins.twilio import TwilioKeyDetector
+
+from scorecards.collectors.repo_files.redaction import REDACTED, is_secret_name
+from scorecards.collectors.repo_files.signals import language_of
+
+MAX_LINE_LENGTH = 2000
+MAX_SECRETS_PER_FILE = 200
+EXCERPT_LENGTH = 160
+
+# Cheap pre-filter: a secret-like word in a name followed by an assignment operator.
+# Searched in the lower-cased text: "(?i)" makes this pattern much slower.
+_KEYWORD_CANDIDATE = re.compile(
+    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]*+[\"'\]]*[ \t]*(?::=|=>|=|:)"
+)
+_PLACEHOLDER = re.compile(
+    r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|"
+    r"example|dummy|sample|test|fake|redacted|placeholder|replace|insecure-default|"
+    r"^(none|null|nil|true|false|undefined|secret|password|passwd|pass|root|admin|postgres|"
+    r"mysql|guest|user|username|default|empty|todo|tbd)$|^\$[A-Za-z_])"
+)
+# The value is read from the environment (or a config/secret store) on the same line.
+_ENV_LOOKUP = re.compile(
+    r"(os\.environ|os\.getenv|\bgetenv\(|process\.env|\bENV(\[|\.fetch)|System\.getenv|"
+    r"Environment\.GetEnvironmentVariable|\benv\(|\bconfig\(|os\.Getenv|os\.LookupEnv|"
+    r"viper\.Get|System\.get_env|Deno\.env|import\.meta\.env|\benviron\.get)"
+)
+
+# name <op> 'literal' — code, JSON, YAML flow, properties with quotes.
+_QUOTED_ASSIGNMENT = re.compile(
+    r"""(?<![\w.$-])(?P<name>[A-Za-z_$][\w.$-]*+)["']?\]?\s*(?::=|=>|==?|:)\s*[(\[]?\s*"""
+    r"""(?:[A-Za-z_][\w.]*\s*\(\s*["'][^"']*["']\s*,\s*)?"""  # os.getenv("X", 'default'
+    r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
+)
+# NAME=value / name: value without quotes — only in env, YAML, properties and INI files.
+_BARE_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+|-\s+)?(?P<name>[A-Za-z_][\w.-]*+)\s*[=:]\s*(?P<value>[^\s#'\"]{1,500})\s*$"
+)
+# Shell / env style NAME=value (no spaces around "=") and YAML / properties "name: value".
+_SHELL_ASSIGNMENT = re.compile(
+    r"(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*+)=(?P<value>[^\s'\"`;&|()«]+)"
+)
+_YAML_BARE_VALUE = re.compile(
+    r"^\s*(?:-\s+)?(?P<name>[A-Za-z_][\w.-]*+)\s*:\s+(?P<value>[^\s'\"#{\[«][^#«]*?)\s*$"
+)
+_BARE_LANGUAGES = frozenset({"yaml", "properties", "ini", "conf", "env", "shell", "dockerfile"})
+
+_SKIP_FILE = re.compile(
+    r"(\.min\.(js|css)$|\.map$|\.svg$|(^|/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|"
+    r"pnpm-lock\.yaml|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|Gemfile\.lock|Cargo\.lock|"
+    r"composer\.lock|go\.sum|mix\.lock|pubspec\.lock|Package\.resolved|packages\.lock\.json|"
+    r"bun\.lockb?|gradle\.lockfile|conda-lock\.ya?ml|pixi\.lock|\.secrets\.baseline)$)"
+)
+
+# detect-secrets plugin class -> our rule kind.
+_PLUGINS: dict[type[RegexBasedDetector], str] = {
+    AWSKeyDetector: "aws-access-key",
+    PrivateKeyDetector: "private-key",
+    GitHubTokenDetector: "github-token",
+    GitLabTokenDetector: "gitlab-token",
+    SlackDetector: "slack-token",
+    StripeDetector: "stripe-key",
+    TwilioKeyDetector: "twilio-key",
+    SendGridDetector: "sendgrid-key",
+    MailchimpDetector: "mailchimp-key",
+    NpmDetector: "npm-token",
+    PypiTokenDetector: "pypi-token",
+    OpenAIDetector: "openai-key",
+    DiscordBotTokenDetector: "discord-token",
+    TelegramBotTokenDetector: "telegram-token",
+    AzureStorageKeyDetector: "azure-storage-key",
+    ArtifactoryDetector: "artifactory-token",
+    SquareOAuthDetector: "square-oauth-secret",
+    JwtTokenDetector: "jwt",
+    BasicAuthDetector: "basic-auth",
+}
+
+
+# Cheap tests that every match of a plugin passes; almost no file passes any of them. Each
+# pattern starts with a literal so the regex engine scans fast (a case-insensitive alternation
+# or a plugin's own pattern is ~100x slower).
+_HINTS: dict[str, tuple[str, ...]] = {
+    "aws-access-key": (r"A(?:KIA|SIA|3T|BIA|CCA)", r"[Aa][Ww][Ss]"),
+    "private-key": (r"PRIVATE KEY", r"PuTTY-User-Key"),
+    "github-token": (r"gh[pousr]_",),
+    "gitlab-token": (r"gl[a-z]{1,6}-", r"GR1348941"),
+    "slack-token": (r"xox[a-z]-", r"hooks\.slack\.com"),
+    "stripe-key": (r"k_live_",),
+    "twilio-key": (r"AC[a-z0-9]{32}", r"SK[a-z0-9]{32}"),
+    "sendgrid-key": (r"SG\.",),
+    "mailchimp-key": (r"-us\d",),
+    "npm-token": (r"_authToken",),
+    "pypi-token": (r"pypi-Ag",),
+    "openai-key": (r"T3BlbkFJ",),
+    "discord-token": (r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}",),
+    "telegram-token": (r":[0-9A-Za-z_-]{35}",),
+    "azure-storage-key": (r"AccountKey=",),
+    "artifactory-token": (r"A(?:KC|P[\dA-F])",),
+    "square-oauth-secret": (r"sq0csp-",),
+    "jwt": (r"eyJ",),
+    "basic-auth": (r"://[^\s:/@]+:[^\s@]+@",),
+}
+_HINT_PATTERNS = {kind: [re.compile(p) for p in patterns] for kind, patterns in _HINTS.items()}
+
+
+def _may_contain(kind: str, text: str) -> bool:
+    return any(p.search(text) for p in _HINT_PATTERNS.get(kind, [re.compile("")]))
+
+
+def is_placeholder(value: str) -> bool:
+    """Values that are obviously not real credentials: templates, references, examples."""
+    return bool(_PLACEHOLDER.search(value))
+
+
+def is_reference(value: str) -> bool:
+    """A value that points at something else (`${VAR}`, `$VAR`, `{{ .Values.x }}`)."""
+    return value.startswith("$") or "${" in value or "{{" in value or "%(" in value
+
+
+def shannon_entropy(value: str) -> float:
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values()) if total else 0.0
+
+
+def _character_classes(value: str) -> int:
+    return sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+            any(not c.isalnum() for c in value),
+        )
+    )
+
+
+def looks_like_credential(value: str, min_length: int = 12) -> bool:
+    """A literal that could be a real secret: long enough, varied, not a placeholder."""
+    if len(value) < min_length or is_placeholder(value) or is_reference(value):
+        return False
+    if "://" in value or value.startswith(("/", "./", "../", "~/")) or " " in value:
+        return False
+    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", value):  # words: "database_password_field"
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", value):  # an env var name
+        return False
+    if re.search(r"\.(pem|key|crt|json|ya?ml|txt|p12|jks|env)$", value, re.IGNORECASE):
+        return False
+    classes = _character_classes(value)
+    has_digit = any(c.isdigit() for c in value)
+    return classes >= 3 or (classes >= 2 and has_digit) or shannon_entropy(value) >= 3.5
+
+
+def redact_value(line: str, value: str) -> str:
+    return line.replace(value, REDACTED) if value else line
+
+
+def redact_assignments(line: str) -> str:
+    """Replace literal values assigned to secret-looking names (best effort, one line)."""
+
+    def replace_quoted(match: re.Match[str]) -> str:
+        if not is_secret_name(match["name"]) or is_reference(match["value"]):
+            return match[0]
+        start, end = match.span("value")
+        offset = match.start()
+        return match[0][: start - offset] + REDACTED + match[0][end - offset :]
+
+    line = _QUOTED_ASSIGNMENT.sub(replace_quoted, line)
+    for pattern in (_SHELL_ASSIGNMENT, _YAML_BARE_VALUE):
+        bare = pattern.search(line)
+        if bare and is_secret_name(bare["name"]) and not is_reference(bare["value"]):
+            line = line[: bare.start("value")] + REDACTED + line[bare.end("value") :]
+    return line
+
+
+def make_excerpt(line: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
+    """One short line for evidence, with the given values and secret assignments redacted."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        line = redact_value(line, secret)
+    line = redact_assignments(line.strip())
+    if len(line) > EXCERPT_LENGTH:
+        line = line[: EXCERPT_LENGTH - 1] + "…"
+    return line
+
+
+@cache
+def _plugins() -> tuple[tuple[RegexBasedDetector, str, re.Pattern[str]], ...]:
+    """Plugin instances with one multi-line pattern each, to test a whole file at once."""
+    loaded = []
+    for cls, kind in _PLUGINS.items():
+        plugin = cls()
+        quick = "|".join(f"(?:{p.pattern})" for p in plugin.denylist)
+        flags = (plugin.denylist[0].flags if plugin.denylist else 0) | re.MULTILINE
+        loaded.append((plugin, kind, re.compile(quick, flags)))
+    return tuple(loaded)
+
+
+def _language(path: str) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith(".env") or name.endswith(".env") or name == ".envrc":
+        return "env"
+    return language_of(path)
+
+
+def find_secrets(path: str, text: str) -> list[dict]:
+    """Signals ``secret.<kind>`` for credentials written in a file's text."""
+    if _SKIP_FILE.search(path):
+        return []
+    lang = _language(path)
+    lines = text.splitlines()
+    found: dict[tuple[int, str], dict] = {}
+
+    for plugin, kind, quick in _plugins():
+        if not _may_contain(kind, text) or not quick.search(text):
+            continue
+        for number in _matching_lines(quick, text):
+            line = lines[number - 1] if number <= len(lines) else ""
+            if len(line) > MAX_LINE_LENGTH:
+                continue
+            for value in plugin.analyze_string(line):
+                hidden = _token_spans(plugin, kind, line, value)
+                signal = _token_signal(path, lang, number, line, kind, plugin.secret_type, hidden)
+                if signal:
+                    found.setdefault((number, signal["rule"]), signal)
+
+    token_lines = {number for number, _ in found}  # a known token beats the keyword rule
+    for number in _matching_lines(_KEYWORD_CANDIDATE, text.lower()):
+        if len(found) >= MAX_SECRETS_PER_FILE:
+            break
+        line = lines[number - 1] if number <= len(lines) else ""
+        if len(line) <= MAX_LINE_LENGTH and number not in token_lines:
+            for signal in _keyword_signals(path, lang, number, line):
+                found.setdefault((number, signal["rule"]), signal)
+    return sorted(found.values(), key=lambda s: (s["line"], s["rule"]))[:MAX_SECRETS_PER_FILE]
+
+
+def _matching_lines(pattern: re.Pattern[str], text: str) -> list[int]:
+    """1-based numbers of the lines where ``pattern`` matches, from one pass over the text."""
+    numbers: list[int] = []
+    line_starts: list[int] | None = None
+    for match in pattern.finditer(text):
+        if line_starts is None:
+            line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\n|\r", text)]
+        number = bisect_right(line_starts, match.start())
+        if not numbers or numbers[-1] != number:
+            numbers.append(number)
+    return numbers
+
+
+def _token_spans(plugin: RegexBasedDetector, kind: str, line: str, value: str) -> list[str]:
+    """Texts to hide: plugins may report only a group (``ghp``), so hide every full match."""
+    if kind in ("basic-auth", "aws-access-key") and len(value) >= 8:
+        return [value]  # the group is the secret itself (a URL password, an AWS key)
+    spans = [m[0] for pattern in plugin.denylist for m in pattern.finditer(line)]
+    return [value, *spans]
+
+
+def _signal(
+    path: str,
+    lang: str | None,
+    number: int,
+    line: str,
+    rule: str,
+    detail: dict,
+    values: list[str],
+) -> dict:
+    return {
+        "rule": rule,
+        "path": path,
+        "line": number,
+        "lang": lang,
+        "excerpt": make_excerpt(line, values),
+        "detail": detail,
+    }
+
+
+def _token_signal(
+    path: str,
+    lang: str | None,
+    number: int,
+    line: str,
+    kind: str,
+    secret_type: str,
+    hidden: list[str],
+) -> dict | None:
+    value = max(hidden, key=len)
+    if "EXAMPLE" in value.upper() and kind.startswith("aws"):
+        return None  # AWS documentation keys (AKIAIOSFODNN7EXAMPLE)
+    if kind == "aws-access-key" and not re.match(r"(A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)", value):
+        kind = "aws-secret-key"
+    if kind == "basic-auth" and (is_placeholder(value) or _ENV_LOOKUP.search(line)):
+        return None
+    if kind == "private-key":
+        hidden = []  # the header line itself is not secret; the key body is never read
+    detail = {"type": secret_type, "name": _assigned_name(line)}
+    return _signal(path, lang, number, line, f"secret.{kind}", detail, hidden)
+
+
+def _assigned_name(line: str) -> str | None:
+    match = re.search(r"([A-Za-z_][\w.-]*)[\"']?\s*(?::=|=>|=|:)", line)
+    return match[1] if match else None
+
+
+def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> list[dict]:
+    bare = lang in _BARE_LANGUAGES
+    if not bare and "'" not in line and '"' not in line and "`" not in line:
+        return []  # code assigns literals in quotes: nothing to find on this line
+    if line.lstrip().startswith(("#", "//", "--", ";", "*", "/*", "<!--")):
+        return []  # commented-out examples: the keyword rule is too loose for prose
+    signals = []
+    candidates = [(m["name"], m["value"]) for m in _QUOTED_ASSIGNMENT.finditer(line)]
+    if bare and (assignment := _BARE_ASSIGNMENT.match(line)):
+        candidates.append((assignment["name"], assignment["value"]))
+    env_lookup = bool(_ENV_LOOKUP.search(line))
+    for name, value in candidates:
+        if not is_secret_name(name) or not looks_like_credential(value):
+            continue
+        if env_lookup:
+            if shannon_entropy(value) >= 3.5 and len(value) >= 16:
+                detail = {"type": "Default of an environment lookup", "name": name}
+                signals.append(
+                    _signal(path, lang, number, line, "secret.env-default", detail, [value])
+                )
+            continue
+        detail = {"type": "Secret keyword literal", "name": name}
+        signals.append(_signal(path, lang, number, line, "secret.keyword-literal", detail, [value]))
+    return signals

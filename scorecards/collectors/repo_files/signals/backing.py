@@ -1,0 +1,143 @@
+"""Backing services the code talks to, and Django settings that keep the database in a file.
+
+``backing.client``: an import or use of a database, cache or queue client, ``detail =
+{"client": library, "service": "postgres"|"mysql"|"sql"|"redis"|"mongodb"|"queue"|...}``.
+``backing.django-database``: the ``ENGINE`` of a Django ``DATABASES`` entry in a settings
+module, ``detail = {"engine": "sqlite3"|"postgresql"|...}``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorecards.collectors.repo_files.signals import SignalRule
+
+# (regular expression, service); the library is the first non-empty group of the match.
+_Q = r"""["']"""
+_PY_MODULES = {
+    r"psycopg2?|asyncpg|pg8000|aiopg": "postgres", r"pymysql|MySQLdb|aiomysql": "mysql",
+    r"pymongo|motor|mongoengine|beanie": "mongodb", r"redis|aioredis|django_redis": "redis",
+    r"celery|kombu|pika|aio_pika|dramatiq|rq": "queue",
+    r"kafka|confluent_kafka|aiokafka": "kafka", r"elasticsearch|opensearchpy": "search",
+    r"pymemcache|pylibmc": "memcached", r"cassandra": "cassandra",
+}  # fmt: skip
+_NODE_PACKAGES = {
+    r"pg|pg-promise|postgres|@neondatabase/serverless": "postgres", r"mysql2?": "mysql",
+    r"mongoose|mongodb": "mongodb", r"redis|ioredis|connect-redis": "redis",
+    r"amqplib|amqp-connection-manager": "queue", r"bullmq|bull|bee-queue": "redis",
+    r"kafkajs|node-rdkafka": "kafka", r"sequelize|typeorm|@prisma/client|knex|@mikro-orm/core"
+    r"|drizzle-orm/\w+|objection": "sql", r"@elastic/elasticsearch|@opensearch-project/opensearch":
+    "search", r"memcached|memjs": "memcached", r"cassandra-driver": "cassandra",
+}  # fmt: skip
+_GO_IMPORTS = {
+    r"github\.com/lib/pq|github\.com/jackc/pgx(?:/v\d)?|gorm\.io/driver/postgres": "postgres",
+    r"github\.com/go-sql-driver/mysql|gorm\.io/driver/mysql": "mysql",
+    r"github\.com/(?:redis|go-redis)/(?:go-)?redis(?:/v\d)?|github\.com/gomodule/redigo": "redis",
+    r"go\.mongodb\.org/mongo-driver": "mongodb",
+    r"github\.com/(?:Shopify|IBM)/sarama|github\.com/segmentio/kafka-go"
+    r"|github\.com/confluentinc/confluent-kafka-go": "kafka",
+    r"github\.com/rabbitmq/amqp091-go|github\.com/streadway/amqp|github\.com/nats-io/nats\.go":
+    "queue",
+    r"github\.com/(?:elastic|olivere)/(?:go-)?elastic(?:search)?": "search",
+}  # fmt: skip
+_JVM_IMPORTS = {
+    r"org\.springframework\.data\.jpa|javax\.persistence|jakarta\.persistence"
+    r"|org\.springframework\.jdbc|java\.sql\.DriverManager|org\.hibernate": "sql",
+    r"org\.springframework\.data\.redis|redis\.clients\.jedis|io\.lettuce|org\.redisson": "redis",
+    r"org\.springframework\.data\.mongodb|com\.mongodb": "mongodb",
+    r"org\.springframework\.amqp|com\.rabbitmq\.client": "queue",
+    r"org\.apache\.kafka|org\.springframework\.kafka": "kafka",
+    r"org\.springframework\.data\.elasticsearch|co\.elastic\.clients": "search",
+}  # fmt: skip
+_RUBY_GEMS = {
+    r"pg": "postgres", r"mysql2": "mysql", r"redis|redis-client": "redis", r"sidekiq": "redis",
+    r"bunny|sneakers": "queue", r"mongo|mongoid": "mongodb", r"dalli": "memcached",
+    r"elasticsearch|searchkick": "search", r"rdkafka|ruby-kafka|karafka": "kafka",
+}  # fmt: skip
+_DOTNET_NAMESPACES = {
+    r"Npgsql": "postgres", r"StackExchange\.Redis": "redis",
+    r"(?:Microsoft|System)\.Data\.SqlClient": "sqlserver", r"MySql\.Data|MySqlConnector": "mysql",
+    r"Microsoft\.EntityFrameworkCore": "sql", r"MongoDB\.Driver": "mongodb",
+    r"RabbitMQ\.Client|MassTransit": "queue", r"Confluent\.Kafka": "kafka",
+}  # fmt: skip
+_RUST_CRATES = {
+    r"sqlx|diesel|sea_orm|tokio_postgres|postgres": "sql", r"redis|deadpool_redis": "redis",
+    r"mongodb": "mongodb", r"lapin": "queue", r"rdkafka": "kafka",
+}  # fmt: skip
+_OTHER_USES = {
+    # Django settings, SQLAlchemy engines, PHP clients, ActiveRecord, Ecto.
+    r"^\s*(DATABASES)\s*=": "sql",
+    r"\b(create_(?:async_)?engine)\(": "sql",
+    r"\bnew\s+\\?(PDO)\(": "sql",
+    r"\b(Predis\\Client)\b|\bnew\s+\\?(Redis)\(\)": "redis",
+    r"\b(MongoDB\\Client)\b": "mongodb",
+    r"\b(PhpAmqpLib)\\": "queue",
+    r"<\s*(ActiveRecord::Base)\b|\b(ApplicationRecord)\s*<": "sql",
+    r"\buse\s+(Ecto\.Repo)\b": "sql",
+    r"\b(Redix)\.start_link\(": "redis",
+    r"\bboto3\.(?:client|resource)\(\s*[\"'](sqs|dynamodb|elasticache|rds)[\"']": "aws",
+}  # fmt: skip
+
+
+def _alternatives(table: dict[str, str], template: str) -> list[tuple[str, str]]:
+    return [(template.format(body), service) for body, service in table.items()]
+
+
+_FORMS: list[tuple[str, str]] = [
+    *_alternatives(_PY_MODULES, r"^\s*(?:from|import)\s+({})(?:\.[\w.]+)?(?:\s|,|$)"),
+    *_alternatives(_NODE_PACKAGES, rf"(?:\brequire\(\s*|\bfrom\s+|^\s*import\s+){_Q}({{}}){_Q}"),
+    *_alternatives(_GO_IMPORTS, r"^\s*(?:[\w.]+\s+)?\"({})(?:/[\w./-]*)?\""),
+    *_alternatives(_JVM_IMPORTS, r"^\s*import\s+(?:static\s+)?({})\b"),
+    *_alternatives(_RUBY_GEMS, rf"^\s*require\s+{_Q}({{}}){_Q}"),
+    *_alternatives(_DOTNET_NAMESPACES, r"^\s*using\s+({})\b"),
+    *_alternatives(_RUST_CRATES, r"^\s*(?:pub\s+)?use\s+({})::"),
+    *_OTHER_USES.items(),
+]
+_SERVICES = [service for _, service in _FORMS]
+
+
+def _client_pattern() -> str:
+    return "|".join(f"(?P<b{index}>{body})" for index, (body, _) in enumerate(_FORMS))
+
+
+def _client_detail(match: re.Match[str], line: str) -> dict | None:
+    index = next(int(key[1:]) for key, value in match.groupdict().items() if value is not None)
+    outer = match.group(f"b{index}")
+    inner = next((g for g in match.groups() if g and g != outer and g in outer), outer)
+    service = _SERVICES[index]
+    if service == "aws":
+        service = {"sqs": "queue", "elasticache": "redis", "rds": "sql"}.get(inner, inner)
+    return {"client": inner.strip(), "service": service}
+
+
+_DJANGO_ENGINE = (
+    r"""["']django\.db\.backends\.(?P<engine>\w+)["']"""
+    r"""|["'](?P<ext>django\.contrib\.gis\.db\.backends\.\w+|django_\w+|mssql|"""
+    r"""sql_server\.pyodbc|djongo)["']"""
+)
+
+
+def _engine_detail(match: re.Match[str], line: str) -> dict | None:
+    return {"engine": match.group("engine") or match.group("ext")}
+
+
+_CODE = frozenset({
+    "python", "javascript", "typescript", "go", "java", "kotlin", "scala", "groovy", "ruby",
+    "php", "csharp", "rust", "elixir",
+})  # fmt: skip
+
+RULES = [
+    SignalRule(
+        id="backing.client",
+        languages=_CODE,
+        pattern=_client_pattern(),
+        detail=_client_detail,
+    ),
+    SignalRule(
+        id="backing.django-database",
+        languages=frozenset({"python"}),
+        pattern=rf"""{_Q}?ENGINE{_Q}?\s*[:=]\s*(?:{_DJANGO_ENGINE})""",
+        detail=_engine_detail,
+        files=r"(?i)settings[^/]*\.py$|(^|/)settings/[^/]+\.py$",
+    ),
+]
