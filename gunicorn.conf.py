@@ -8,6 +8,7 @@ gracefully (IX): on SIGTERM gunicorn stops accepting connections and gives in-fl
 
 import json
 import os
+import tempfile
 
 
 def _env_int(name: str, default: int) -> int:
@@ -55,3 +56,15 @@ access_log_format = json.dumps(
 control_socket_disable = True
 # Trust X-Forwarded-* only from the local proxy or ingress sidecar.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Each worker process keeps its own Prometheus counters; they are shared through files in this
+# scratch directory so /metrics reports the whole pod (see portal/metrics.py). It must be set
+# before the app (and so prometheus_client) is loaded.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="portal-metrics-")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

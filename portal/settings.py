@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -191,6 +192,9 @@ GITHUB_WEBHOOK_SECRET = envstr("GITHUB_WEBHOOK_SECRET")
 GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 AWS_REGIONS = envlist("AWS_REGIONS")
 KUBECONFIG = envstr("KUBECONFIG")
+
+# Prometheus scrapes /metrics with this bearer token; unset, the endpoint answers 404.
+METRICS_TOKEN = envstr("METRICS_TOKEN")
 
 LOG_LEVEL = envstr("LOG_LEVEL", default="INFO").upper()
 LOGGING = logging_config(LOG_LEVEL)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from portal.metrics import metrics_view
 from scorecards import views
 
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     # Also answered by portal.middleware.ProbeMiddleware, ahead of host and HTTPS checks.
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
 ]

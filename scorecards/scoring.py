@@ -46,10 +46,11 @@ def factor_weights(kinds: Iterable[str]) -> dict[str, float]:
 
 
 def level_of(results: Iterable[CheckResult]) -> str:
-    """Gold: every conclusive check passes; Silver: critical and high pass; Bronze: critical pass."""
-    failing = {
-        r.severity for r in results if r.status in (Status.FAIL, Status.WARN)
-    }
+    """Gold: every conclusive check passes; Silver: critical and high pass.
+
+    Bronze: every critical check passes.
+    """
+    failing = {r.severity for r in results if r.status in (Status.FAIL, Status.WARN)}
     if not failing:
         return "Gold"
     if not failing & {"critical", "high"}:

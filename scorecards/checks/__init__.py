@@ -1,20 +1,4 @@
 """The twelve-factor checks: pure functions of facts, one module per factor.
 
-Importing this package registers every check function with the registry.
+``registry.all_checks()`` imports ``factors``, which registers every check function.
 """
-
-from scorecards.checks import (  # noqa: F401
-    admin,
-    backing,
-    beyond,
-    build,
-    codebase,
-    concurrency,
-    config,
-    deps,
-    disposability,
-    logs,
-    parity,
-    port,
-    processes,
-)

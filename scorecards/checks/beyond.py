@@ -412,6 +412,11 @@ def dependency_updates(ctx: CheckContext) -> Outcome:
         for p in d.has_path(ctx, _UPDATE_PATHS.pattern)
         if p not in known
     ]
+    evidence += [
+        ctx.evidence(m["path"], None, '"renovate" configuration key')
+        for m in d.manifests(ctx)
+        if (m.get("details") or {}).get("renovate") and not d.is_non_production_path(m["path"])
+    ]
     if evidence:
         return Outcome.passed(
             "Automated dependency updates are configured.", evidence[:MAX_EVIDENCE]

@@ -40,3 +40,8 @@ class CheckContext:
         """Evidence seen in the repository at ``path`` (and ``line``)."""
         locator = f"{path}:{line}" if line else path
         return Evidence(locator=locator, excerpt=short_excerpt(excerpt), source=self.repo_source)
+
+    def live_evidence(self, source: str, locator: str, excerpt: str = "") -> Evidence:
+        """Evidence seen in a running system: ``source`` is "aws" or "kubernetes", ``locator``
+        an ARN or ``context/namespace/Kind/name``, optionally followed by ``#/json/pointer``."""
+        return Evidence(locator=locator, excerpt=short_excerpt(excerpt), source=source)

@@ -100,20 +100,31 @@ def k8s_objects(ctx: CheckContext) -> list[dict]:
             for document in documents(ctx, category):
                 for entry, data in iter_docs(document):
                     if isinstance(data, dict) and data.get("kind"):
-                        objects.append({
-                            "path": document["path"],
-                            "line": entry.get("line"),
-                            "entry": entry,
-                            "object": data,
-                            "templated": document.get("templated", False),
-                        })
+                        objects.append(
+                            {
+                                "path": document["path"],
+                                "line": entry.get("line"),
+                                "entry": entry,
+                                "object": data,
+                                "templated": document.get("templated", False),
+                            }
+                        )
         return objects
 
     return ctx.memo("k8s_objects", compute)
 
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet",
-                  "DeploymentConfig", "Rollout")
+WORKLOAD_KINDS = (
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "ReplicaSet",
+    "DeploymentConfig",
+    "Rollout",
+)
 
 
 def _pod_spec(obj: dict) -> tuple[dict, str]:
@@ -122,13 +133,17 @@ def _pod_spec(obj: dict) -> tuple[dict, str]:
     if kind == "Pod":
         return spec, "/spec"
     if kind == "CronJob":
-        job = ((spec.get("jobTemplate") or {}).get("spec") or {})
-        return ((job.get("template") or {}).get("spec") or {}), "/spec/jobTemplate/spec/template/spec"
+        job = (spec.get("jobTemplate") or {}).get("spec") or {}
+        return (
+            (job.get("template") or {}).get("spec") or {}
+        ), "/spec/jobTemplate/spec/template/spec"
     return ((spec.get("template") or {}).get("spec") or {}), "/spec/template/spec"
 
 
 def workloads(ctx: CheckContext) -> list[dict]:
-    """Kubernetes workloads: ``{"path","line","entry","kind","name","object","pod_spec","pod_pointer","containers"}``.
+    """Kubernetes workloads.
+
+    Each: ``{"path","line","entry","kind","name","object","pod_spec","pod_pointer","containers"}``.
 
     ``containers`` lists ``{"container", "pointer", "init": bool}``.
     """
@@ -146,16 +161,19 @@ def workloads(ctx: CheckContext) -> list[dict]:
             for key, init in (("containers", False), ("initContainers", True)):
                 for i, c in enumerate(pod_spec.get(key) or []):
                     if isinstance(c, dict):
-                        containers.append({"container": c, "pointer": f"{pointer}/{key}/{i}",
-                                           "init": init})
-            found.append({
-                **item,
-                "kind": obj.get("kind"),
-                "name": ((obj.get("metadata") or {}).get("name")) or "",
-                "pod_spec": pod_spec,
-                "pod_pointer": pointer,
-                "containers": containers,
-            })
+                        containers.append(
+                            {"container": c, "pointer": f"{pointer}/{key}/{i}", "init": init}
+                        )
+            found.append(
+                {
+                    **item,
+                    "kind": obj.get("kind"),
+                    "name": ((obj.get("metadata") or {}).get("name")) or "",
+                    "pod_spec": pod_spec,
+                    "pod_pointer": pointer,
+                    "containers": containers,
+                }
+            )
         return found
 
     return ctx.memo("workloads", compute)
@@ -173,15 +191,25 @@ def compose_services(ctx: CheckContext) -> list[dict]:
                     continue
                 for name, service in services.items():
                     if isinstance(service, dict):
-                        found.append({"path": document["path"], "entry": entry, "name": name,
-                                      "service": service, "pointer": f"/services/{name}"})
+                        found.append(
+                            {
+                                "path": document["path"],
+                                "entry": entry,
+                                "name": name,
+                                "service": service,
+                                "pointer": f"/services/{name}",
+                            }
+                        )
         return found
 
     return ctx.memo("compose_services", compute)
 
 
 def cfn_resources(ctx: CheckContext) -> list[dict]:
-    """CloudFormation/SAM resources: ``{"path","entry","name","type","properties","pointer","template"}``."""
+    """CloudFormation/SAM resources.
+
+    Each: ``{"path","entry","name","type","properties","pointer","template"}``.
+    """
 
     def compute() -> list[dict]:
         found = []
@@ -192,19 +220,27 @@ def cfn_resources(ctx: CheckContext) -> list[dict]:
                     continue
                 for name, resource in resources.items():
                     if isinstance(resource, dict):
-                        found.append({
-                            "path": document["path"], "entry": entry, "name": name,
-                            "type": resource.get("Type", ""),
-                            "properties": resource.get("Properties") or {},
-                            "pointer": f"/Resources/{name}", "template": data,
-                        })
+                        found.append(
+                            {
+                                "path": document["path"],
+                                "entry": entry,
+                                "name": name,
+                                "type": resource.get("Type", ""),
+                                "properties": resource.get("Properties") or {},
+                                "pointer": f"/Resources/{name}",
+                                "template": data,
+                            }
+                        )
         return found
 
     return ctx.memo("cfn_resources", compute)
 
 
 def serverless_functions(ctx: CheckContext) -> list[dict]:
-    """Serverless Framework functions: ``{"path","entry","name","function","provider","pointer"}``."""
+    """Serverless Framework functions.
+
+    Each: ``{"path","entry","name","function","provider","pointer"}``.
+    """
 
     def compute() -> list[dict]:
         found = []
@@ -216,10 +252,17 @@ def serverless_functions(ctx: CheckContext) -> list[dict]:
                 provider = data.get("provider") if isinstance(data.get("provider"), dict) else {}
                 if isinstance(functions, dict):
                     for name, fn in functions.items():
-                        found.append({"path": document["path"], "entry": entry, "name": name,
-                                      "function": fn if isinstance(fn, dict) else {},
-                                      "provider": provider, "pointer": f"/functions/{name}",
-                                      "config": data})
+                        found.append(
+                            {
+                                "path": document["path"],
+                                "entry": entry,
+                                "name": name,
+                                "function": fn if isinstance(fn, dict) else {},
+                                "provider": provider,
+                                "pointer": f"/functions/{name}",
+                                "config": data,
+                            }
+                        )
         return found
 
     return ctx.memo("serverless_functions", compute)
@@ -239,30 +282,52 @@ def terraform_resources(ctx: CheckContext, type_prefix: str = "") -> list[dict]:
 def lambda_functions(ctx: CheckContext) -> list[dict]:
     """Every Lambda function declared in the repository, whatever the tool.
 
-    ``{"path","line","name","tool": "sam"|"cloudformation"|"serverless"|"terraform","runtime","raw"}``.
+    ``{"path","line","name","tool","runtime","raw"}`` where tool is one of
+    sam, cloudformation, serverless or terraform.
     """
 
     def compute() -> list[dict]:
         found = []
         for res in cfn_resources(ctx):
             if res["type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function"):
-                globals_fn = ((res["template"].get("Globals") or {}).get("Function") or {})
+                globals_fn = (res["template"].get("Globals") or {}).get("Function") or {}
                 runtime = res["properties"].get("Runtime") or globals_fn.get("Runtime")
-                found.append({
-                    "path": res["path"], "line": line_of(res["entry"], res["pointer"]),
-                    "name": res["name"],
-                    "tool": "sam" if res["type"].startswith("AWS::Serverless") else "cloudformation",
-                    "runtime": runtime, "raw": res,
-                })
+                found.append(
+                    {
+                        "path": res["path"],
+                        "line": line_of(res["entry"], res["pointer"]),
+                        "name": res["name"],
+                        "tool": "sam"
+                        if res["type"].startswith("AWS::Serverless")
+                        else "cloudformation",
+                        "runtime": runtime,
+                        "raw": res,
+                    }
+                )
         for fn in serverless_functions(ctx):
             runtime = fn["function"].get("runtime") or fn["provider"].get("runtime")
-            found.append({"path": fn["path"], "line": line_of(fn["entry"], fn["pointer"]),
-                          "name": fn["name"], "tool": "serverless", "runtime": runtime, "raw": fn})
+            found.append(
+                {
+                    "path": fn["path"],
+                    "line": line_of(fn["entry"], fn["pointer"]),
+                    "name": fn["name"],
+                    "tool": "serverless",
+                    "runtime": runtime,
+                    "raw": fn,
+                }
+            )
         for res in terraform_resources(ctx, "aws_lambda_function"):
             if res.get("type") == "aws_lambda_function":
-                found.append({"path": res["path"], "line": res.get("line"), "name": res.get("name"),
-                              "tool": "terraform", "runtime": (res.get("attrs") or {}).get("runtime"),
-                              "raw": res})
+                found.append(
+                    {
+                        "path": res["path"],
+                        "line": res.get("line"),
+                        "name": res.get("name"),
+                        "tool": "terraform",
+                        "runtime": (res.get("attrs") or {}).get("runtime"),
+                        "raw": res,
+                    }
+                )
         return found
 
     return ctx.memo("lambda_functions", compute)
@@ -276,15 +341,26 @@ def ecs_task_definitions(ctx: CheckContext) -> list[dict]:
         for document in documents(ctx, "ecs_task_definition"):
             for entry, data in iter_docs(document):
                 if isinstance(data, dict):
-                    found.append({"path": document["path"], "line": entry.get("line"),
-                                  "entry": entry, "containers": data.get("containerDefinitions") or [],
-                                  "pointer": "/containerDefinitions"})
+                    found.append(
+                        {
+                            "path": document["path"],
+                            "line": entry.get("line"),
+                            "entry": entry,
+                            "containers": data.get("containerDefinitions") or [],
+                            "pointer": "/containerDefinitions",
+                        }
+                    )
         for res in cfn_resources(ctx):
             if res["type"] == "AWS::ECS::TaskDefinition":
-                found.append({"path": res["path"], "line": line_of(res["entry"], res["pointer"]),
-                              "entry": res["entry"],
-                              "containers": res["properties"].get("ContainerDefinitions") or [],
-                              "pointer": f"{res['pointer']}/Properties/ContainerDefinitions"})
+                found.append(
+                    {
+                        "path": res["path"],
+                        "line": line_of(res["entry"], res["pointer"]),
+                        "entry": res["entry"],
+                        "containers": res["properties"].get("ContainerDefinitions") or [],
+                        "pointer": f"{res['pointer']}/Properties/ContainerDefinitions",
+                    }
+                )
         return found
 
     return ctx.memo("ecs_task_definitions", compute)
@@ -303,7 +379,8 @@ def procfile_processes(ctx: CheckContext) -> list[dict]:
 
 def manifests(ctx: CheckContext, production_only: bool = True) -> list[dict]:
     return [
-        m for m in repo(ctx).get("manifests", [])
+        m
+        for m in repo(ctx).get("manifests", [])
         if not (production_only and is_non_production_path(m["path"]))
     ]
 

@@ -8,8 +8,10 @@ from scorecards.checks.context import CheckContext
 
 def detect_kinds(ctx: CheckContext) -> frozenset[str]:
     kinds: set[str] = set()
-    if deployables.production_dockerfiles(ctx) or deployables.workloads(ctx) or (
-        deployables.ecs_task_definitions(ctx)
+    if (
+        deployables.production_dockerfiles(ctx)
+        or deployables.workloads(ctx)
+        or (deployables.ecs_task_definitions(ctx))
     ):
         kinds.add("container")
     if deployables.lambda_functions(ctx):

@@ -23,9 +23,32 @@ class Status(StrEnum):
 CONCLUSIVE = frozenset({Status.PASS, Status.FAIL, Status.WARN, Status.WAIVED})
 
 
+# scheme://user:password@host — the password part of any URL's userinfo.
+_URL_PASSWORD = re.compile(
+    r"(?P<head>\b[a-zA-Z][\w+.\-]*://[^\s:/@'\"]*:)(?P<password>[^\s@/'\"]+)@"
+)
+# Placeholders are references to a secret, not the secret: ${DB_PASSWORD}, $PASS, {{ .pw }}.
+_PLACEHOLDER = re.compile(r"^(\$\{?[\w.:-]+\}?|\{\{.*\}\}|%\(?\w+\)?s?|<[\w-]+>)$")
+
+
+def redact_url_passwords(line: str) -> str:
+    """``postgres://app:s3cret@db/app`` → ``postgres://app:«redacted»@db/app``."""
+
+    def replace(match: re.Match[str]) -> str:
+        if _PLACEHOLDER.match(match["password"]):
+            return match[0]
+        return f"{match['head']}{REDACTED}@"
+
+    return _URL_PASSWORD.sub(replace, line)
+
+
 def short_excerpt(text: str) -> str:
-    """One short line: evidence excerpts must never carry a whole file or a multi-line blob."""
-    line = " ".join(str(text).split())
+    """One short line: evidence excerpts must never carry a whole file or a multi-line blob.
+
+    Passwords in URLs are redacted here, the last step before any excerpt is stored or shown,
+    whatever produced it.
+    """
+    line = redact_url_passwords(" ".join(str(text).split()))
     if len(line) > EXCERPT_MAX:
         line = line[: EXCERPT_MAX - 1] + "…"
     return line

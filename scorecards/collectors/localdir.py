@@ -1,9 +1,12 @@
 """Collect repository facts (docs/repo-facts.md) from a directory or from (path, bytes) pairs.
 
 ``collect_directory`` lists a tree with the walker and reads each file once;
-``collect_files`` takes pairs from anywhere (the GitHub tarball collector) and applies the same
-exclusions. Both feed a ``FactsBuilder`` that dispatches every file to the parsers of
-``repo_files``; a parser that raises becomes an ``errors`` entry, never a failed scan.
+``collect_files`` takes (path, bytes) pairs from anywhere and ``collect_entries`` a listing plus
+a callable that streams the contents (the GitHub tarball collector reads an archive twice: names
+first, then bodies, so only one file body is in memory at a time). Both apply the walker's
+exclusions and reject unsafe names (absolute, ``..``, NUL). Everything feeds a ``FactsBuilder``
+that dispatches every file to the parsers of ``repo_files``; a parser that raises becomes an
+``errors`` entry, never a failed scan.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -64,7 +68,14 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
 class FactsBuilder:
     """Accumulates the facts of one repository, one file at a time."""
 
-    def __init__(self, root_name: str, source: str, all_paths: list[str]) -> None:
+    def __init__(
+        self,
+        root_name: str,
+        source: str,
+        all_paths: list[str],
+        max_file_bytes: int = walk.MAX_FILE_BYTES,
+    ) -> None:
+        self.max_file_bytes = max_file_bytes
         self.facts: dict[str, Any] = {
             "schema": SCHEMA,
             "source": source,
@@ -124,7 +135,7 @@ class FactsBuilder:
 
     # -- one file -------------------------------------------------------------------------
     def add_file(self, path: str, data: bytes) -> None:
-        if len(data) > walk.MAX_FILE_BYTES:
+        if len(data) > self.max_file_bytes:
             self.facts["skipped"]["too_large"] += 1
             return
         if walk.is_binary(data):
@@ -292,6 +303,33 @@ def collect_directory(path: str | Path, source: str = "local") -> dict:
     return facts
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_member_path(name: str) -> tuple[str | None, str | None]:
+    """Judge a file name taken from an archive or any other untrusted listing.
+
+    Returns ``(relative POSIX path, None)`` when the name is safe, ``(None, reason)`` when it
+    must be rejected: absolute paths (``/etc/x``, ``C:/x``, ``\\x``), any ``..`` component
+    (also with backslashes), NUL bytes. ``.`` and empty components are dropped.
+    """
+    if "\0" in name:
+        return None, "NUL byte in name"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return None, "absolute path"
+    if ".." in re.split(r"[/\\]", name):
+        return None, "path traversal (..)"
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if not parts:
+        return None, "empty name"
+    return "/".join(parts), None
+
+
+def shown_name(name: str) -> str:
+    """A rejected name made printable and short enough for an ``errors`` entry."""
+    return name.encode("unicode_escape").decode("ascii")[:200]
+
+
 def collect_files(
     files: Iterable[tuple[str, bytes]],
     root_name: str,
@@ -299,35 +337,97 @@ def collect_files(
     source: str = "github",
     vcs: dict | None = None,
 ) -> dict:
-    """Repository facts from (relative POSIX path, content) pairs, e.g. a GitHub tarball.
+    """Repository facts from (relative POSIX path, content) pairs.
 
     Applies the same exclusions as the walker (pruned folders, ``.twelve-factor.yml``
-    ``exclude`` globs, size and binary limits).
+    ``exclude`` globs, size and binary limits); unsafe names (absolute, ``..``) are left out and
+    reported in ``errors``. Every body is held in memory: for big inputs use
+    ``collect_entries``.
     """
-    pairs = [(p.lstrip("/").removeprefix("./"), data) for p, data in files]
-    config = None
-    for rel, data in pairs:
-        if rel in walk.CONFIG_NAMES:
-            parsed = parse_yaml(data.decode("utf-8", "replace"))
-            config = parsed.docs[0]["data"] if parsed.docs else None
-            break
-    excludes = walk.excludes_from_config(config)
-    kept = []
-    excluded = 0
-    for rel, data in sorted(pairs, key=lambda pair: pair[0]):
-        if not rel or walk.in_pruned_dir(rel):
+    pairs: dict[str, bytes] = {}
+    rejected: list[tuple[str, str]] = []
+    for name, data in files:
+        rel, problem = check_member_path(name)
+        if rel is None:
+            rejected.append((name, problem or "rejected"))
             continue
+        pairs[rel] = data
+    config = next((pairs[name] for name in walk.CONFIG_NAMES if name in pairs), None)
+
+    def contents(kept: frozenset[str]) -> Iterable[tuple[str, bytes]]:
+        return ((rel, pairs[rel]) for rel in sorted(pairs) if rel in kept)
+
+    return collect_entries(
+        list(pairs),
+        contents,
+        root_name,
+        commit=commit,
+        source=source,
+        config=config,
+        vcs=vcs,
+        rejected=rejected,
+    )
+
+
+def collect_entries(
+    paths: Iterable[str],
+    contents: Callable[[frozenset[str]], Iterable[tuple[str, bytes]]],
+    root_name: str,
+    *,
+    commit: str | None = None,
+    source: str = "github",
+    config: bytes | None = None,
+    vcs: dict | None = None,
+    oversized: Iterable[str] = (),
+    links: Iterable[str] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+    max_file_bytes: int = walk.MAX_FILE_BYTES,
+) -> dict:
+    """Repository facts from a listing, reading the bodies through ``contents``.
+
+    ``paths`` are the safe relative paths of regular files (see ``check_member_path``);
+    ``contents(kept)`` yields ``(path, bytes)`` for the paths in ``kept`` only, in any order, so
+    a caller can stream them from an archive one at a time. ``config`` is the body of
+    ``.twelve-factor.yml`` when the listing has one. ``oversized`` and ``links`` are files the
+    caller did not read (too big, symbolic or hard links): they are counted in ``skipped`` after
+    the same pruning and exclusions as the walker applies. ``rejected`` are ``(name, reason)``
+    pairs of unsafe names, each reported as an ``errors`` entry.
+    """
+    parsed = parse_yaml(config.decode("utf-8", "replace")) if config is not None else None
+    excludes = walk.excludes_from_config(parsed.docs[0]["data"] if parsed and parsed.docs else None)
+    all_paths = sorted(set(paths))
+    excluded = 0
+
+    def selected(rel: str) -> bool:
+        nonlocal excluded
+        if walk.in_pruned_dir(rel):
+            return False
         if walk.matches_any(rel, excludes):
             excluded += 1
-            continue
-        kept.append((rel, data))
-    builder = FactsBuilder(root_name, source, [rel for rel, _ in kept])
-    for rel, data in kept:
-        builder.add_file(rel, data)
+            return False
+        return True
+
+    kept = [rel for rel in all_paths if selected(rel)]
+    too_large = sum(1 for rel in sorted(set(oversized)) if selected(rel))
+    link_count = sum(1 for rel in sorted(set(links)) if selected(rel))
+    builder = FactsBuilder(root_name, source, kept, max_file_bytes=max_file_bytes)
+    wanted = frozenset(kept)
+    seen: set[str] = set()
+    for rel, data in contents(wanted):
+        if rel in wanted and rel not in seen:
+            seen.add(rel)
+            builder.add_file(rel, data)
+    for name, reason in rejected:
+        builder.error(shown_name(name), "text", f"archive member rejected: {reason}")
     facts = builder.finish()
+    # Bodies may arrive in archive order: keep findings in path order, like collect_directory.
+    facts["signals"].sort(key=lambda item: str(item.get("path", "")))
     facts["skipped"]["excluded"] += excluded
+    facts["skipped"]["too_large"] += too_large
+    facts["skipped"]["link"] += link_count
     facts["excluded_globs"] = [*walk.DEFAULT_EXCLUDES, *excludes]
-    markers = sorted({rel.split("/", 1)[0] for rel, _ in pairs} & set(walk.VCS_MARKERS))
+    tops = {rel.split("/", 1)[0] for rel in [*all_paths, *oversized, *links]}
+    markers = sorted(tops & set(walk.VCS_MARKERS))
     facts["vcs"] = vcs or {"git": source == "github", "markers": markers}
     facts["commit"] = commit
     return facts

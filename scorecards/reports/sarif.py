@@ -67,31 +67,37 @@ def render_sarif(report: Report) -> dict:
         if locations:
             entry["locations"] = locations
         if result.status is Status.WAIVED and result.waiver:
-            entry["suppressions"] = [{
-                "kind": "external",
-                "status": "accepted",
-                "justification": f"{result.waiver['reason']} (until {result.waiver['expires']})",
-            }]
+            entry["suppressions"] = [
+                {
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": (
+                        f"{result.waiver['reason']} (until {result.waiver['expires']})"
+                    ),
+                }
+            ]
         results.append(entry)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": TOOL_NAME,
-                    "semanticVersion": "0.1.0",
-                    "version": CATALOGUE_VERSION,
-                    "informationUri": INFORMATION_URI,
-                    "rules": [_rule(spec) for spec in specs],
-                }
-            },
-            "automationDetails": {"id": f"twelve-factor/{report.service}/"},
-            "results": results,
-            "properties": {
-                "score": report.score.score,
-                "level": report.score.level,
-                "catalogueVersion": report.catalogue_version,
-            },
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "semanticVersion": "0.1.0",
+                        "version": CATALOGUE_VERSION,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(spec) for spec in specs],
+                    }
+                },
+                "automationDetails": {"id": f"twelve-factor/{report.service}/"},
+                "results": results,
+                "properties": {
+                    "score": report.score.score,
+                    "level": report.score.level,
+                    "catalogueVersion": report.catalogue_version,
+                },
+            }
+        ],
     }

@@ -42,7 +42,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
     out.append(f"Twelve-factor scorecard — {report.service}  ({kinds})")
     out.append(
         f"Score {_format_score(report.score.score)} / 100 · Level {report.score.level} · "
-        f"catalogue {report.catalogue_version}" + (f" · commit {report.commit[:12]}" if report.commit else "")
+        f"catalogue {report.catalogue_version}"
+        + (f" · commit {report.commit[:12]}" if report.commit else "")
     )
     by_factor: dict[str, list] = {}
     for result in report.results:
@@ -56,7 +57,9 @@ def render_text(report: Report, verbose: bool = False) -> str:
         out.append("")
         out.append(f"{factor.number}. {factor.title} — {_format_score(score)}{suffix}")
         for result in results:
-            out.append(f"  [{SYMBOLS[result.status]}] {result.id} ({result.severity}): {result.message}")
+            out.append(
+                f"  [{SYMBOLS[result.status]}] {result.id} ({result.severity}): {result.message}"
+            )
             show_detail = result.status in (Status.FAIL, Status.WARN) or verbose
             if not show_detail and result.status is not Status.WAIVED:
                 continue

@@ -31,8 +31,22 @@ def result_for(fixture: str | Path, check_id: str, today: date = TODAY) -> Check
 
 def result_from_facts(facts: dict, check_id: str, today: date = TODAY) -> CheckResult:
     """Score hand-written facts (for shapes that are awkward as fixture trees)."""
-    base = {"schema": 1, "source": "local", "root": "t", "paths": [], "documents": [],
-            "dockerfiles": [], "manifests": [], "lockfiles": [], "signals": [], "procfiles": [],
-            "env_files": [], "codeowners": [], "scripts": [], "terraform": [], "errors": []}
+    base = {
+        "schema": 1,
+        "source": "local",
+        "root": "t",
+        "paths": [],
+        "documents": [],
+        "dockerfiles": [],
+        "manifests": [],
+        "lockfiles": [],
+        "signals": [],
+        "procfiles": [],
+        "env_files": [],
+        "codeowners": [],
+        "scripts": [],
+        "terraform": [],
+        "errors": [],
+    }
     report = evaluate_service(CheckContext(repo={**base, **facts}), today=today)
     return next(r for r in report.results if r.id == check_id)

@@ -124,3 +124,15 @@ def test_it_passes_renovate():
 
 def test_it_fails_without_an_update_bot_even_with_a_renovate_file_under_docs():
     assert status("none", "security.dependency-updates") == "fail"
+
+
+def test_it_passes_renovate_configured_inside_package_json(tmp_path):
+    from tests.checks.helpers import result_for
+
+    (tmp_path / "package.json").write_text(
+        '{"name": "web", "dependencies": {"express": "4.19.2"},\n'
+        ' "renovate": {"extends": ["config:recommended"]}}\n'
+    )
+    result = result_for(tmp_path, "security.dependency-updates")
+    assert result.status == "pass"
+    assert result.evidence[0].locator == "package.json"

@@ -284,3 +284,23 @@ def test_alias_bombs_become_an_error_not_a_hang():
     parsed = parse_yaml("\n".join(lines))
     assert parsed.docs == []
     assert "too large" in parsed.error.message
+
+
+def test_a_kubernetes_manifest_named_app_yaml_is_kubernetes_not_app_engine():
+    from scorecards.collectors.repo_files.documents import parse_document
+
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+        "spec:\n  template:\n    spec:\n      containers:\n"
+        "      - name: web\n        image: web:1.2\n"
+    )
+    document, error = parse_document("deploy/app.yaml", text)
+    assert error is None
+    assert document["category"] == "k8s"
+
+
+def test_an_app_engine_app_yaml_is_still_a_platform_file():
+    from scorecards.collectors.repo_files.documents import parse_document
+
+    document, _ = parse_document("app.yaml", "runtime: python311\nentrypoint: gunicorn main:app\n")
+    assert document["category"] == "platform"

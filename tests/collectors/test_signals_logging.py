@@ -2,7 +2,7 @@
 
 import pytest
 
-import scorecards.checks  # noqa: F401  (imports the collectors in their usual order)
+import scorecards.checks.factors  # noqa: F401  (imports the collectors in their usual order)
 from scorecards.collectors.repo_files.signals import logging as logging_rules
 from scorecards.collectors.repo_files.signals import telemetry as telemetry_rules
 from scorecards.collectors.repo_files.source_scan import scan_with_rules

@@ -103,3 +103,12 @@ def test_it_finds_spring_graceful_shutdown():
 
 def test_it_ignores_a_signal_handler_in_a_comment():
     assert not signals("app.js", "// process.on('SIGTERM', stop)\n", "javascript", "shutdown.")
+
+
+def test_go_import_forms_of_backing_clients_do_not_fire_on_python_strings():
+    from scorecards.collectors.repo_files.source_scan import scan_source
+
+    python = scan_source("app/urls.py", 'DRIVERS = [\n    "github.com/lib/pq",\n]\n', "python")
+    go = scan_source("db/db.go", 'import (\n\t"github.com/lib/pq"\n)\n', "go")
+    assert [s for s in python if s["rule"] == "backing.client"] == []
+    assert [s["detail"]["service"] for s in go if s["rule"] == "backing.client"] == ["postgres"]

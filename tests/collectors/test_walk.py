@@ -165,3 +165,15 @@ def test_config_excludes_accept_a_list_or_a_string():
     assert walk.excludes_from_config({"exclude": ["demo/**", 3]}) == ["demo/**", "3"]
     assert walk.excludes_from_config({"exclude": "demo/**"}) == ["demo/**"]
     assert walk.excludes_from_config(None) == []
+
+
+def test_a_committed_build_folder_is_source_but_a_plain_one_is_output(tmp_path):
+    write(tmp_path, "build/package/Dockerfile", "FROM golang:1.23\n")
+    write(tmp_path, "dist/bundle.js", "x")
+    assert "build/package/Dockerfile" not in walk.list_tree(tmp_path, []).paths
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    paths = walk.list_tree(tmp_path, []).paths
+    assert "build/package/Dockerfile" in paths
+    assert "dist/bundle.js" not in paths

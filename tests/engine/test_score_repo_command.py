@@ -13,15 +13,28 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 SCHEMA = json.loads((Path(__file__).with_name("sarif_2_1_0_subset.schema.json")).read_text())
 FACTOR_KEYS = {
-    "codebase", "dependencies", "config", "backing_services", "build_release_run", "processes",
-    "port_binding", "concurrency", "disposability", "dev_prod_parity", "logs", "admin_processes",
+    "codebase",
+    "dependencies",
+    "config",
+    "backing_services",
+    "build_release_run",
+    "processes",
+    "port_binding",
+    "concurrency",
+    "disposability",
+    "dev_prod_parity",
+    "logs",
+    "admin_processes",
 }
 
 
 def score_repo(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "score_repo", *args, "--today", "2026-11-25"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,7 +58,11 @@ def test_a_good_service_scores_higher_than_a_legacy_one():
     bad = json_report(EXAMPLES / "legacy-shop")
     assert good["score"] > bad["score"]
     failing = {c["id"] for c in bad["checks"] if c["status"] == "fail"}
-    assert {"deps.base-image-pinned", "config.no-committed-env-file", "deps.no-remote-scripts"} <= failing
+    assert {
+        "deps.base-image-pinned",
+        "config.no-committed-env-file",
+        "deps.no-remote-scripts",
+    } <= failing
 
 
 def test_the_sarif_report_validates_and_uses_check_ids_as_rule_ids():
@@ -107,8 +124,13 @@ def test_bad_input_exits_2_with_a_one_line_error(args, message):
 
 def test_the_command_writes_to_a_file_when_asked(tmp_path):
     target = tmp_path / "report.json"
-    call_command("score_repo", str(EXAMPLES / "orders-lambda"), format="json", output=str(target),
-                 today="2026-11-25")
+    call_command(
+        "score_repo",
+        str(EXAMPLES / "orders-lambda"),
+        format="json",
+        output=str(target),
+        today="2026-11-25",
+    )
     report = json.loads(target.read_text())
     assert report["kinds"] == ["serverless"]
     assert report["factors"]["port_binding"] is None

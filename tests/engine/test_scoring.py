@@ -6,8 +6,17 @@ from scorecards.scoring import factor_score, level_of, score_service
 
 def result(check_id: str, factor: str, severity: str, status: Status) -> CheckResult:
     return CheckResult(
-        id=check_id, factor=factor, severity=severity, status=status, evidence=[], message="",
-        remediation="", effort="low", title=check_id, catalogue_version="t", fingerprint="f",
+        id=check_id,
+        factor=factor,
+        severity=severity,
+        status=status,
+        evidence=[],
+        message="",
+        remediation="",
+        effort="low",
+        title=check_id,
+        catalogue_version="t",
+        fingerprint="f",
     )
 
 
@@ -28,7 +37,10 @@ def test_warn_counts_half_and_waived_counts_as_pass():
 
 
 def test_unknown_and_na_are_not_measured():
-    results = [result("a.one", "logs", "high", Status.UNKNOWN), result("a.two", "logs", "low", Status.NA)]
+    results = [
+        result("a.one", "logs", "high", Status.UNKNOWN),
+        result("a.two", "logs", "low", Status.NA),
+    ]
     assert factor_score(results) is None
 
 
@@ -66,8 +78,10 @@ def test_beyond_twelve_checks_stay_out_of_the_score_unless_enabled():
 
 def test_levels_follow_the_severity_of_what_fails():
     def level(*failing):
-        return level_of([result(f"x.{s}", "logs", s, Status.FAIL) for s in failing]
-                        + [result("x.ok", "logs", "critical", Status.PASS)])
+        return level_of(
+            [result(f"x.{s}", "logs", s, Status.FAIL) for s in failing]
+            + [result("x.ok", "logs", "critical", Status.PASS)]
+        )
 
     assert level() == "Gold"
     assert level("low", "medium") == "Silver"

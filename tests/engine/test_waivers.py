@@ -9,7 +9,11 @@ KNOWN = {"logs.structured", "deps.lockfile"}
 
 
 def test_a_valid_waiver_applies():
-    config = {"waivers": [{"check": "logs.structured", "reason": "sidecar parses", "expires": "2027-01-31"}]}
+    config = {
+        "waivers": [
+            {"check": "logs.structured", "reason": "sidecar parses", "expires": "2027-01-31"}
+        ]
+    }
     waivers, problems = parse_waivers(config, ".twelve-factor.yml", KNOWN, TODAY)
     assert [w.check for w in waivers] == ["logs.structured"]
     assert waivers[0].author == "repository"
@@ -17,12 +21,14 @@ def test_a_valid_waiver_applies():
 
 
 def test_expired_reasonless_undated_and_unknown_waivers_are_ignored_and_reported():
-    config = {"waivers": [
-        {"check": "logs.structured", "reason": "old", "expires": "2026-01-01"},
-        {"check": "deps.lockfile", "expires": "2027-01-01"},
-        {"check": "deps.lockfile", "reason": "later", "expires": "soon"},
-        {"check": "nope.nothing", "reason": "x", "expires": "2027-01-01"},
-    ]}
+    config = {
+        "waivers": [
+            {"check": "logs.structured", "reason": "old", "expires": "2026-01-01"},
+            {"check": "deps.lockfile", "expires": "2027-01-01"},
+            {"check": "deps.lockfile", "reason": "later", "expires": "soon"},
+            {"check": "nope.nothing", "reason": "x", "expires": "2027-01-01"},
+        ]
+    }
     waivers, problems = parse_waivers(config, ".twelve-factor.yml", KNOWN, TODAY)
     assert waivers == []
     assert len(problems) == 4

@@ -653,10 +653,11 @@ def parse_document(
     source = detemplate(text) if templated else text
     parsed = _PARSERS[fmt](source)
     if category is None:
-        if _CONTENT_CANDIDATE_NAMES.search(path):
+        # app.yaml is App Engine's name, but as often a Kubernetes manifest or a CloudFormation
+        # template: the platform reading only wins when the content says nothing else.
+        category = category_by_content(parsed.docs)
+        if category == "other" and _CONTENT_CANDIDATE_NAMES.search(path):
             category = _platform_by_content(path, parsed.docs)
-        else:
-            category = category_by_content(parsed.docs)
         if category == "other" and parsed.error is None:
             return None, None
         if category == "other":

@@ -572,6 +572,9 @@ def _parse_package_json(path: str, text: str) -> dict:
     for key in ("name", "private", "scripts", "packageManager", "engines", "main", "type"):
         if key in data:
             details[key] = data[key]
+    # Renovate also reads its configuration from a "renovate" key of package.json.
+    if isinstance(data.get("renovate"), dict):
+        details["renovate"] = True
     return _manifest(path, "node", "package.json", dependencies, role="main", details=details)
 
 

@@ -35,6 +35,7 @@ from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 
+from scorecards.checks.results import redact_url_passwords
 from scorecards.collectors.repo_files.redaction import REDACTED, is_secret_name
 from scorecards.collectors.repo_files.signals import language_of
 
@@ -211,7 +212,8 @@ def make_excerpt(line: str, secrets: list[str] | tuple[str, ...] = ()) -> str:
     """One short line for evidence, with the given values and secret assignments redacted."""
     for secret in sorted(secrets, key=len, reverse=True):
         line = redact_value(line, secret)
-    line = redact_assignments(line.strip())
+    # URLs first: a password inside a URL assigned to a secret name is covered either way.
+    line = redact_assignments(redact_url_passwords(line.strip()))
     if len(line) > EXCERPT_LENGTH:
         line = line[: EXCERPT_LENGTH - 1] + "…"
     return line

@@ -46,6 +46,9 @@ PRUNED_DIRS = frozenset(
     }
 )
 DEFAULT_EXCLUDES = tuple(f"**/{name}/**" for name in sorted(PRUNED_DIRS))
+# Pruned only in trees that are not a commit: when git tracks ``build/`` it is source, e.g. Go's
+# ``build/package/Dockerfile`` and ``build/ci/`` layout, not a compiler's output.
+COMMITTED_KEEPS = frozenset({"build"})
 VCS_MARKERS = (
     ".git",
     ".gitignore",
@@ -89,8 +92,12 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:BINARY_SNIFF_BYTES]
 
 
-def in_pruned_dir(path: str) -> bool:
-    return any(part in PRUNED_DIRS for part in path.split("/")[:-1])
+def in_pruned_dir(path: str, committed: bool = False) -> bool:
+    """True when a folder of ``path`` is never analysed (``committed``: the tree is a commit)."""
+    folders = path.split("/")[:-1]
+    if committed:
+        return any(part in PRUNED_DIRS and part not in COMMITTED_KEEPS for part in folders)
+    return any(part in PRUNED_DIRS for part in folders)
 
 
 @lru_cache(maxsize=512)
@@ -155,7 +162,7 @@ def list_tree(root: Path, extra_excludes: list[str]) -> Listing:
         candidates = _walk_listing(root, listing.skipped)
     root_real = os.path.realpath(root)
     for rel in sorted(set(candidates)):
-        if in_pruned_dir(rel):
+        if in_pruned_dir(rel, committed=listing.git_listed):
             continue
         if matches_any(rel, extra_excludes):
             listing.skipped.excluded += 1

@@ -18,9 +18,13 @@ def _score_threshold(value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise CommandError(f"--fail-under takes a number from 0 to 100, not {value!r}", returncode=2)
+        raise CommandError(
+            f"--fail-under takes a number from 0 to 100, not {value!r}", returncode=2
+        ) from None
     if not 0 <= number <= 100:
-        raise CommandError(f"--fail-under takes a number from 0 to 100, not {value!r}", returncode=2)
+        raise CommandError(
+            f"--fail-under takes a number from 0 to 100, not {value!r}", returncode=2
+        )
     return number
 
 
@@ -28,7 +32,9 @@ def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today takes a date as YYYY-MM-DD, not {value!r}", returncode=2)
+        raise CommandError(
+            f"--today takes a date as YYYY-MM-DD, not {value!r}", returncode=2
+        ) from None
 
 
 class Command(BaseCommand):
@@ -41,7 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("path", help="the repository directory to score")
         parser.add_argument("--format", choices=["text", "json", "sarif"], default="text")
         parser.add_argument(
-            "--fail-under", default=None, metavar="N",
+            "--fail-under",
+            default=None,
+            metavar="N",
             help="exit with status 1 when the score is below N (0-100)",
         )
         parser.add_argument("--service", default=None, help="name shown for the service")
@@ -50,7 +58,9 @@ class Command(BaseCommand):
         parser.add_argument("--today", default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
-        threshold = None if options["fail_under"] is None else _score_threshold(options["fail_under"])
+        threshold = (
+            None if options["fail_under"] is None else _score_threshold(options["fail_under"])
+        )
         today = _day(options["today"]) if options["today"] else date.today()
         try:
             report = score_directory(options["path"], today=today, service=options["service"])
@@ -70,7 +80,9 @@ class Command(BaseCommand):
                 with open(options["output"], "w", encoding="utf-8") as handle:
                     handle.write(body)
             except OSError as exc:
-                raise CommandError(f"cannot write {options['output']}: {exc.strerror}", returncode=2)
+                raise CommandError(
+                    f"cannot write {options['output']}: {exc.strerror}", returncode=2
+                ) from exc
         else:
             self.stdout.write(body, ending="")
 
@@ -79,4 +91,3 @@ class Command(BaseCommand):
             shown = "not measured" if score is None else f"{score:g}"
             self.stderr.write(f"score {shown} is below --fail-under {threshold:g}")
             raise SystemExit(1)
-

@@ -16,29 +16,69 @@ from functools import cache
 # Extension (or exact file name) -> language. Only these files are scanned for signals.
 LANGUAGES_BY_EXTENSION = {
     ".py": "python",
-    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
-    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
     ".go": "go",
-    ".java": "java", ".kt": "kotlin", ".kts": "kotlin", ".scala": "scala", ".groovy": "groovy",
-    ".rb": "ruby", ".erb": "ruby",
+    ".java": "java",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+    ".scala": "scala",
+    ".groovy": "groovy",
+    ".rb": "ruby",
+    ".erb": "ruby",
     ".php": "php",
-    ".cs": "csharp", ".fs": "fsharp", ".vb": "vb",
+    ".cs": "csharp",
+    ".fs": "fsharp",
+    ".vb": "vb",
     ".rs": "rust",
-    ".ex": "elixir", ".exs": "elixir",
-    ".sh": "shell", ".bash": "shell",
+    ".ex": "elixir",
+    ".exs": "elixir",
+    ".sh": "shell",
+    ".bash": "shell",
     ".properties": "properties",
-    ".yml": "yaml", ".yaml": "yaml",
-    ".json": "json", ".toml": "toml", ".ini": "ini", ".cfg": "ini", ".conf": "conf",
-    ".xml": "xml", ".tf": "hcl",
+    ".yml": "yaml",
+    ".yaml": "yaml",
+    ".json": "json",
+    ".toml": "toml",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".conf": "conf",
+    ".xml": "xml",
+    ".tf": "hcl",
 }
 LANGUAGES_BY_NAME = {
-    "Dockerfile": "dockerfile", "Containerfile": "dockerfile", "Procfile": "procfile",
-    "Jenkinsfile": "groovy", "Gemfile": "ruby", "Rakefile": "ruby",
+    "Dockerfile": "dockerfile",
+    "Containerfile": "dockerfile",
+    "Procfile": "procfile",
+    "Jenkinsfile": "groovy",
+    "Gemfile": "ruby",
+    "Rakefile": "ruby",
 }
-PROGRAMMING_LANGUAGES = frozenset({
-    "python", "javascript", "typescript", "go", "java", "kotlin", "scala", "groovy", "ruby",
-    "php", "csharp", "fsharp", "vb", "rust", "elixir",
-})
+PROGRAMMING_LANGUAGES = frozenset(
+    {
+        "python",
+        "javascript",
+        "typescript",
+        "go",
+        "java",
+        "kotlin",
+        "scala",
+        "groovy",
+        "ruby",
+        "php",
+        "csharp",
+        "fsharp",
+        "vb",
+        "rust",
+        "elixir",
+    }
+)
 
 
 def language_of(path: str) -> str | None:
@@ -57,8 +97,9 @@ class SignalRule:
 
     ``languages``: the languages (see ``language_of``) whose files it reads.
     ``pattern``: a regular expression searched in each line (compiled once).
-    ``detail``: optional function of the match returning the signal's ``detail`` dict, or None
-    to drop the match (use it for checks a regex cannot express).
+    ``detail``: optional function ``detail(match, line)`` of the match and the whole source line,
+    returning the signal's ``detail`` dict, or None to drop the match (for what a regex cannot
+    express).
     ``files``: optional regular expression the path must match (e.g. only settings modules).
     ``skip_comments``: drop matches on lines that are comments in that language.
     """
@@ -76,15 +117,20 @@ class SignalRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "languages", frozenset(self.languages))
         object.__setattr__(self, "compiled", re.compile(self.pattern, self.flags))
-        object.__setattr__(
-            self, "compiled_files", re.compile(self.files) if self.files else None
-        )
+        object.__setattr__(self, "compiled_files", re.compile(self.files) if self.files else None)
 
 
 # One module per topic; each defines RULES. Add a topic here when you add a module.
 TOPICS = (
-    "env", "logging", "signals_handling", "endpoints", "servers", "backing", "sessions",
-    "telemetry", "build_commands",
+    "env",
+    "logging",
+    "signals_handling",
+    "endpoints",
+    "servers",
+    "backing",
+    "sessions",
+    "telemetry",
+    "build_commands",
 )
 
 
@@ -99,8 +145,15 @@ def all_rules() -> tuple[SignalRule, ...]:
                 continue
             raise
         rules.extend(module.RULES)
-    ids = [r.id for r in rules]
-    duplicates = {i for i in ids if ids.count(i) > 1}
+    # One id may be split into rules per language family, but never twice for one language:
+    # a line would then yield the same signal twice.
+    seen: set[tuple[str, str]] = set()
+    duplicates = set()
+    for rule in rules:
+        for language in rule.languages:
+            if (rule.id, language) in seen:
+                duplicates.add(rule.id)
+            seen.add((rule.id, language))
     if duplicates:
-        raise ValueError(f"signal rules declared twice: {sorted(duplicates)}")
+        raise ValueError(f"signal rules declared twice for one language: {sorted(duplicates)}")
     return tuple(rules)

@@ -64,50 +64,64 @@ _RUST_CRATES = {
     r"sqlx|diesel|sea_orm|tokio_postgres|postgres": "sql", r"redis|deadpool_redis": "redis",
     r"mongodb": "mongodb", r"lapin": "queue", r"rdkafka": "kafka",
 }  # fmt: skip
-_OTHER_USES = {
-    # Django settings, SQLAlchemy engines, PHP clients, ActiveRecord, Ecto.
+_PYTHON_USES = {
     r"^\s*(DATABASES)\s*=": "sql",
     r"\b(create_(?:async_)?engine)\(": "sql",
+    r"\bboto3\.(?:client|resource)\(\s*[\"'](sqs|dynamodb|elasticache|rds)[\"']": "aws",
+}  # fmt: skip
+_PHP_USES = {
     r"\bnew\s+\\?(PDO)\(": "sql",
     r"\b(Predis\\Client)\b|\bnew\s+\\?(Redis)\(\)": "redis",
     r"\b(MongoDB\\Client)\b": "mongodb",
     r"\b(PhpAmqpLib)\\": "queue",
-    r"<\s*(ActiveRecord::Base)\b|\b(ApplicationRecord)\s*<": "sql",
-    r"\buse\s+(Ecto\.Repo)\b": "sql",
-    r"\b(Redix)\.start_link\(": "redis",
-    r"\bboto3\.(?:client|resource)\(\s*[\"'](sqs|dynamodb|elasticache|rds)[\"']": "aws",
 }  # fmt: skip
+_RUBY_USES = {r"<\s*(ActiveRecord::Base)\b|\b(ApplicationRecord)\s*<": "sql"}
+_ELIXIR_USES = {r"\buse\s+(Ecto\.Repo)\b": "sql", r"\b(Redix)\.start_link\(": "redis"}
 
 
 def _alternatives(table: dict[str, str], template: str) -> list[tuple[str, str]]:
     return [(template.format(body), service) for body, service in table.items()]
 
 
-_FORMS: list[tuple[str, str]] = [
-    *_alternatives(_PY_MODULES, r"^\s*(?:from|import)\s+({})(?:\.[\w.]+)?(?:\s|,|$)"),
-    *_alternatives(_NODE_PACKAGES, rf"(?:\brequire\(\s*|\bfrom\s+|^\s*import\s+){_Q}({{}}){_Q}"),
-    *_alternatives(_GO_IMPORTS, r"^\s*(?:[\w.]+\s+)?\"({})(?:/[\w./-]*)?\""),
-    *_alternatives(_JVM_IMPORTS, r"^\s*import\s+(?:static\s+)?({})\b"),
-    *_alternatives(_RUBY_GEMS, rf"^\s*require\s+{_Q}({{}}){_Q}"),
-    *_alternatives(_DOTNET_NAMESPACES, r"^\s*using\s+({})\b"),
-    *_alternatives(_RUST_CRATES, r"^\s*(?:pub\s+)?use\s+({})::"),
-    *_OTHER_USES.items(),
-]
-_SERVICES = [service for _, service in _FORMS]
+# Each family's import forms run only on that family's files: a Go import form matching a
+# Python string literal would be a false client, and smaller alternations scan faster.
+_FAMILY_FORMS: dict[frozenset[str], list[tuple[str, str]]] = {
+    frozenset({"python"}): [
+        *_alternatives(_PY_MODULES, r"^\s*(?:from|import)\s+({})(?:\.[\w.]+)?(?:\s|,|$)"),
+        *_PYTHON_USES.items(),
+    ],
+    frozenset({"javascript", "typescript"}): _alternatives(
+        _NODE_PACKAGES, rf"(?:\brequire\(\s*|\bfrom\s+|^\s*import\s+){_Q}({{}}){_Q}"
+    ),
+    frozenset({"go"}): _alternatives(_GO_IMPORTS, r"^\s*(?:[\w.]+\s+)?\"({})(?:/[\w./-]*)?\""),
+    frozenset({"java", "kotlin", "scala", "groovy"}): _alternatives(
+        _JVM_IMPORTS, r"^\s*import\s+(?:static\s+)?({})\b"
+    ),
+    frozenset({"ruby"}): [
+        *_alternatives(_RUBY_GEMS, rf"^\s*require\s+{_Q}({{}}){_Q}"),
+        *_RUBY_USES.items(),
+    ],
+    frozenset({"php"}): list(_PHP_USES.items()),
+    frozenset({"elixir"}): list(_ELIXIR_USES.items()),
+    frozenset({"csharp"}): _alternatives(_DOTNET_NAMESPACES, r"^\s*using\s+({})\b"),
+    frozenset({"rust"}): _alternatives(_RUST_CRATES, r"^\s*(?:pub\s+)?use\s+({})::"),
+}
 
 
-def _client_pattern() -> str:
-    return "|".join(f"(?P<b{index}>{body})" for index, (body, _) in enumerate(_FORMS))
+def _client_rule(languages: frozenset[str], forms: list[tuple[str, str]]) -> SignalRule:
+    services = [service for _, service in forms]
 
+    def detail(match: re.Match[str], line: str) -> dict | None:
+        index = next(int(k[1:]) for k, v in match.groupdict().items() if v is not None)
+        outer = match.group(f"b{index}")
+        inner = next((g for g in match.groups() if g and g != outer and g in outer), outer)
+        service = services[index]
+        if service == "aws":
+            service = {"sqs": "queue", "elasticache": "redis", "rds": "sql"}.get(inner, inner)
+        return {"client": inner.strip(), "service": service}
 
-def _client_detail(match: re.Match[str], line: str) -> dict | None:
-    index = next(int(key[1:]) for key, value in match.groupdict().items() if value is not None)
-    outer = match.group(f"b{index}")
-    inner = next((g for g in match.groups() if g and g != outer and g in outer), outer)
-    service = _SERVICES[index]
-    if service == "aws":
-        service = {"sqs": "queue", "elasticache": "redis", "rds": "sql"}.get(inner, inner)
-    return {"client": inner.strip(), "service": service}
+    pattern = "|".join(f"(?P<b{index}>{body})" for index, (body, _) in enumerate(forms))
+    return SignalRule(id="backing.client", languages=languages, pattern=pattern, detail=detail)
 
 
 _DJANGO_ENGINE = (
@@ -121,18 +135,8 @@ def _engine_detail(match: re.Match[str], line: str) -> dict | None:
     return {"engine": match.group("engine") or match.group("ext")}
 
 
-_CODE = frozenset({
-    "python", "javascript", "typescript", "go", "java", "kotlin", "scala", "groovy", "ruby",
-    "php", "csharp", "rust", "elixir",
-})  # fmt: skip
-
 RULES = [
-    SignalRule(
-        id="backing.client",
-        languages=_CODE,
-        pattern=_client_pattern(),
-        detail=_client_detail,
-    ),
+    *(_client_rule(languages, forms) for languages, forms in _FAMILY_FORMS.items()),
     SignalRule(
         id="backing.django-database",
         languages=frozenset({"python"}),
