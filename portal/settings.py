@@ -177,6 +177,10 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
+# A task a killed worker never acknowledged is handed to another worker after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1)
+}
 # Beat's own bookkeeping file: a scratch location, so a read-only image filesystem works.
 CELERY_BEAT_SCHEDULE_FILENAME = envstr(
     "CELERY_BEAT_SCHEDULE_FILENAME",
@@ -186,12 +190,32 @@ CELERY_BEAT_SCHEDULE_FILENAME = envstr(
 # Full rescans: when the beat process enqueues them (wired into Celery in a later issue).
 SCAN_SCHEDULE = envcron("SCAN_SCHEDULE", default="0 3 * * *")
 
-# Sources.
+# Sources. Each is on when its configuration is present; with none, the bundled demo
+# organisation (DEMO_ORGANISATION, one folder per repository) is scanned from disk.
 GITHUB_TOKEN = envstr("GITHUB_TOKEN")
+GITHUB_APP_ID = envstr("GITHUB_APP_ID")
+GITHUB_APP_PRIVATE_KEY = envstr("GITHUB_APP_PRIVATE_KEY")
+GITHUB_ORGS = envlist("GITHUB_ORGS")
+GITHUB_INCLUDE_ARCHIVED = envbool("GITHUB_INCLUDE_ARCHIVED", default=False)
+GITHUB_INCLUDE_FORKS = envbool("GITHUB_INCLUDE_FORKS", default=False)
 GITHUB_WEBHOOK_SECRET = envstr("GITHUB_WEBHOOK_SECRET")
 GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 AWS_REGIONS = envlist("AWS_REGIONS")
+AWS_ROLE_ARNS = envlist("AWS_ROLE_ARNS")
+AWS_ENDPOINT_URL = envstr("AWS_ENDPOINT_URL")
 KUBECONFIG = envstr("KUBECONFIG")
+KUBE_CONTEXTS = envlist("KUBE_CONTEXTS")
+KUBE_NAMESPACES = envlist("KUBE_NAMESPACES")
+LOCAL_REPOSITORIES = envlist("LOCAL_REPOSITORIES")
+DEMO_ORGANISATION = envstr("DEMO_ORGANISATION", default=str(BASE_DIR / "examples"))
+
+# Service discovery: which AWS tags and Kubernetes labels name services and their teams.
+SERVICE_TAG_KEYS = envlist("SERVICE_TAG_KEYS", default=["service", "app", "application"])
+TEAM_TAG_KEYS = envlist("TEAM_TAG_KEYS", default=["team", "owner"])
+SERVICE_LABEL_KEYS = envlist("SERVICE_LABEL_KEYS", default=["app.kubernetes.io/name", "app"])
+TEAM_LABEL_KEYS = envlist("TEAM_LABEL_KEYS", default=["team", "app.kubernetes.io/team", "owner"])
+# A scan still queued or running after this many seconds is considered lost (worker killed).
+SCAN_TIMEOUT_SECONDS = envint("SCAN_TIMEOUT_SECONDS", default=3600, minimum=60)
 
 # Prometheus scrapes /metrics with this bearer token; unset, the endpoint answers 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")

@@ -1,1 +1,298 @@
-"""Persistence for services, scans, snapshots, results and scorecards (added in a later issue)."""
+"""Persistence: teams, services, scans, the facts each scan saw, results and scorecards.
+
+History is append-only: a scan adds snapshots, results and a scorecard; nothing a previous scan
+wrote is changed, except the ``Service.latest_scorecard`` pointer and the ``is_latest`` flag,
+which exist so dashboards read one row per service instead of searching history.
+
+Facts are content-addressed (``Facts.digest``): a repository that did not change between scans
+(GitHub answered 304) costs one snapshot row pointing at the facts already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from scorecards.checks.registry import FACTORS
+
+SOURCES = ("github", "aws", "kubernetes", "local")
+FACTOR_KEYS = tuple(f.key for f in FACTORS)
+
+
+class Source(models.TextChoices):
+    GITHUB = "github", "GitHub"
+    AWS = "aws", "AWS"
+    KUBERNETES = "kubernetes", "Kubernetes"
+    LOCAL = "local", "Local directory"
+
+
+class Team(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """One deployable app, joined across its repository, AWS resources and k8s workloads."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="services"
+    )
+    description = models.TextField(blank=True)
+    # Declared in catalog-info.yaml (lifecycle: production, experimental...), else empty.
+    lifecycle = models.CharField(max_length=50, blank=True)
+    kinds = models.JSONField(default=list, blank=True)
+    # "owner/name" on GitHub, or a local path for the local source; "" when it has none.
+    repository = models.CharField(max_length=300, blank=True, db_index=True)
+    # Folder of a monorepo component ("" = the repository root).
+    repository_path = models.CharField(max_length=300, blank=True)
+    default_branch = models.CharField(max_length=200, blank=True)
+    # ARNs of its Lambda functions, ECS services, API stages and log groups.
+    aws_resources = models.JSONField(default=list, blank=True)
+    # Locators of its Kubernetes objects: "<context>/<namespace>/<Kind>/<name>".
+    k8s_workloads = models.JSONField(default=list, blank=True)
+    # Where discovery found it and who said who owns it, for the "why is this here" panel.
+    discovered_from = models.JSONField(default=dict, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    # Not seen by the last full discovery: kept with its history, hidden from dashboards.
+    retired = models.BooleanField(default=False)
+    latest_scorecard = models.ForeignKey(
+        "Scorecard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["retired", "team"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scan(models.Model):
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule"
+        WEBHOOK = "webhook"
+        MANUAL = "manual"
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        # Finished, but a source or a service failed: what could be scored was.
+        PARTIAL = "partial"
+        FAILED = "failed"
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    # "*" for the whole organisation, else the service's slug: at most one active scan per
+    # scope, so concurrent triggers (a burst of pushes) coalesce into the scan already queued.
+    scope = models.CharField(max_length=200, default="*")
+    # None: the whole organisation; otherwise the one service this scan is for.
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="scans"
+    )
+    sources = models.JSONField(default=list)
+    requested_by = models.CharField(max_length=200, blank=True)
+    # Why: "push to acme/orders@3f2c1d0", "schedule 0 3 * * *", "manage.py scan"...
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"sources": {"github": {"state", "done", "total", "error", "requests", "stale"}},
+    #  "services": {"done", "total", "failed"}}
+    progress = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["service", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="one_active_scan_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"scan {self.pk} ({self.trigger}, {self.state})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Facts(models.Model):
+    """The JSON facts of one source for one service, stored once per distinct content."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    data = models.JSONField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"facts {self.digest[:12]} ({self.size} bytes)"
+
+    @staticmethod
+    def digest_of(data: dict) -> tuple[str, str]:
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest(), text
+
+    @classmethod
+    def store(cls, data: dict) -> Facts:
+        digest, text = cls.digest_of(data)
+        facts, _ = cls.objects.get_or_create(
+            digest=digest, defaults={"data": data, "size": len(text)}
+        )
+        return facts
+
+
+class SourceRun(models.Model):
+    """One source's collection within a scan: its inventory, requests made, and outcome."""
+
+    class State(models.TextChoices):
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="source_runs")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    # github/local: {"repos": [{"full_name", "topics", "default_branch", "etag", "commit",
+    # "facts": digest, "status": "fetched"|"unchanged"|"failed", "error"}]};
+    # aws/kubernetes: the collector's inventory.
+    inventory = models.ForeignKey(Facts, null=True, on_delete=models.PROTECT, related_name="+")
+    requests = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "source"], name="one_run_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} in scan {self.scan_id} ({self.state})"
+
+
+class Snapshot(models.Model):
+    """What one source said about one service in one scan."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="snapshots")
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="snapshots")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    facts = models.ForeignKey(Facts, null=True, on_delete=models.PROTECT, related_name="+")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    # The commit sha (GitHub/local) or resourceVersions (Kubernetes) the facts reflect.
+    revision = models.CharField(max_length=200, blank=True)
+    # GitHub's ETag for the head commit: the next scan asks If-None-Match with it.
+    etag = models.CharField(max_length=200, blank=True)
+    # The source failed this time: ``facts`` are the last good ones, carried over.
+    stale = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "scan", "source"], name="one_snapshot_per_source_per_scan"
+            )
+        ]
+        indexes = [models.Index(fields=["service", "source", "-fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source} snapshot of service {self.service_id} in scan {self.scan_id}"
+
+
+class Scorecard(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="scorecards")
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="scorecards")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    score = models.FloatField(null=True)
+    level = models.CharField(max_length=20, blank=True)
+    # {"codebase": 100.0, "deps": 62.5, ...}; a factor with no conclusive check is null.
+    factors = models.JSONField(default=dict)
+    # {"pass": 30, "fail": 4, "warn": 1, "unknown": 3, "na": 6, "waived": 0}
+    counts = models.JSONField(default=dict)
+    kinds = models.JSONField(default=list)
+    catalogue_version = models.CharField(max_length=20)
+    commit = models.CharField(max_length=64, blank=True)
+    # Sources whose facts were carried over from an earlier scan because they failed now.
+    stale_sources = models.JSONField(default=list, blank=True)
+    is_latest = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "scan"], name="one_scorecard_per_scan")
+        ]
+        indexes = [
+            models.Index(fields=["service", "-created_at"]),
+            models.Index(fields=["is_latest", "score"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"scorecard of service {self.service_id}: {self.score} ({self.level})"
+
+
+class CheckResult(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="results")
+    check_id = models.CharField(max_length=100)
+    factor = models.CharField(max_length=30)
+    severity = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    message = models.TextField(blank=True)
+    evidence = models.JSONField(default=list)
+    fingerprint = models.CharField(max_length=64)
+    waiver = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["check_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "check_id"], name="one_result_per_check")
+        ]
+        indexes = [models.Index(fields=["check_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.check_id}: {self.status}"
+
+
+class Waiver(models.Model):
+    """A check accepted as not passing for one service, with a reason and an end date."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waivers")
+    check_id = models.CharField(max_length=100)
+    reason = models.TextField()
+    expires = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["check_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "check_id"], name="one_waiver_per_check")
+        ]
+
+    def __str__(self) -> str:
+        return f"waiver of {self.check_id} until {self.expires}"

@@ -1,0 +1,84 @@
+"""Celery tasks: thin wrappers over ``scorecards.scanning``.
+
+Fan-out without a result backend: every source is collected by its own task; the one that
+finishes last (``collect_source`` returns True) enqueues the planning; every service is then
+scored by its own task, and the last one finishes the scan. Each step is idempotent, tasks are
+acknowledged late, so a worker killed mid-task hands its task to another worker, which
+repeats only what was not stored.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from scorecards import scanning
+from scorecards.models import Scan, Service
+
+logger = logging.getLogger(__name__)
+
+# Network blips, throttling and database failovers are worth another try; bugs are not.
+TRANSIENT = (ConnectionError, TimeoutError, OSError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+def enqueue_scan(scan: Scan) -> None:
+    """Start a scan's first step on the workers (in-process with the embedded default)."""
+    if not scan.sources:
+        plan_scan.delay(scan.pk)
+        return
+    for source in scan.sources:
+        collect_source.delay(scan.pk, source)
+
+
+@shared_task(**RETRY)
+def scan_organisation(trigger: str = Scan.Trigger.SCHEDULE, reason: str = "") -> int:
+    """Beat's entry point: a full rescan of every source (coalesced with one already active)."""
+    scan, created = scanning.request_scan(trigger, reason=reason or "scheduled full rescan")
+    if created:
+        enqueue_scan(scan)
+    return scan.pk
+
+
+@shared_task(**RETRY)
+def scan_service(service_id: int, trigger: str = Scan.Trigger.MANUAL, reason: str = "") -> int:
+    service = Service.objects.get(pk=service_id)
+    scan, created = scanning.request_scan(trigger, service=service, reason=reason)
+    if created:
+        enqueue_scan(scan)
+    return scan.pk
+
+
+@shared_task(**RETRY)
+def collect_source(scan_id: int, source: str) -> None:
+    if scanning.collect_source(scan_id, source):
+        plan_scan.delay(scan_id)
+
+
+@shared_task(**RETRY)
+def plan_scan(scan_id: int) -> None:
+    service_ids = scanning.plan_services(scan_id)
+    if not service_ids:
+        scanning.finish_scan(scan_id)
+        return
+    for service_id in service_ids:
+        score_service.delay(scan_id, service_id)
+
+
+@shared_task(**RETRY)
+def score_service(scan_id: int, service_id: int) -> None:
+    if scanning.score_service(scan_id, service_id):
+        scanning.finish_scan(scan_id)
+
+
+@shared_task
+def expire_lost_scans() -> int:
+    return scanning.expire_lost_scans()
