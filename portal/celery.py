@@ -7,6 +7,7 @@ With no ``CELERY_BROKER_URL`` tasks run in-process (``CELERY_TASK_ALWAYS_EAGER``
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -28,13 +29,27 @@ app.autodiscover_tasks()
 
 
 def beat_schedule(scan_schedule: str) -> dict:
-    """Periodic tasks for ``celery beat``, built from ``SCAN_SCHEDULE`` (five cron fields).
-
-    Hook for the scheduled full rescan (a later issue): add the entry here, e.g.
-    ``{"full-rescan": {"task": "scorecards.tasks.scan_all", "schedule": crontab(*fields)}}``,
-    and assign the result to ``app.conf.beat_schedule`` in ``on_after_configure``.
-    """
-    return {}
+    """Periodic tasks for ``celery beat``: the full rescan on ``SCAN_SCHEDULE`` (five cron
+    fields: minute hour day-of-month month day-of-week) and a sweep for scans whose worker
+    died, every five minutes."""
+    minute, hour, day_of_month, month, day_of_week = scan_schedule.split()
+    return {
+        "full-rescan": {
+            "task": "scorecards.tasks.scan_organisation",
+            "schedule": crontab(
+                minute=minute,
+                hour=hour,
+                day_of_month=day_of_month,
+                month_of_year=month,
+                day_of_week=day_of_week,
+            ),
+            "kwargs": {"trigger": "schedule", "reason": f"schedule {scan_schedule}"},
+        },
+        "expire-lost-scans": {
+            "task": "scorecards.tasks.expire_lost_scans",
+            "schedule": crontab(minute="*/5"),
+        },
+    }
 
 
 @app.on_after_configure.connect

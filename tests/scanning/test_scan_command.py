@@ -54,3 +54,15 @@ def test_without_sync_the_scan_is_queued_for_the_workers():
     scan = Scan.objects.get()
     assert f"Scan {scan.pk} queued (local)" in out.getvalue()
     assert scan.state == Scan.State.SUCCEEDED
+
+
+def test_beat_runs_the_full_rescan_on_scan_schedule_and_sweeps_lost_scans():
+    from portal.celery import app, beat_schedule
+
+    schedule = beat_schedule("30 2 * * 1-5")
+    rescan = schedule["full-rescan"]
+    assert rescan["task"] == "scorecards.tasks.scan_organisation"
+    assert rescan["task"] in app.tasks
+    assert schedule["expire-lost-scans"]["task"] in app.tasks
+    cron = rescan["schedule"]
+    assert cron.hour == {2} and cron.minute == {30} and cron.day_of_week == {1, 2, 3, 4, 5}
