@@ -138,3 +138,104 @@ def collect_kubernetes_source(progress: Progress | None = None) -> SourceOutput:
             for e in inventory.get("errors", [])
         ],
     )
+
+
+def github_config():
+    from scorecards.collectors.github import GitHubConfig
+
+    return GitHubConfig(
+        api_url=settings.GITHUB_API_URL,
+        token=settings.GITHUB_TOKEN or None,
+        app_id=settings.GITHUB_APP_ID or None,
+        app_private_key=settings.GITHUB_APP_PRIVATE_KEY or None,
+        orgs=list(settings.GITHUB_ORGS),
+        include_archived=settings.GITHUB_INCLUDE_ARCHIVED,
+        include_forks=settings.GITHUB_INCLUDE_FORKS,
+    )
+
+
+def collect_github_source(
+    previous: dict[str, dict], only: set[str] | None = None, progress: Progress | None = None
+) -> SourceOutput:
+    """List the organisations' repositories and fetch each one that changed.
+
+    An unchanged repository (the conditional request on its head commit answered 304) keeps
+    the facts of its last scan. When the rate limit runs out mid-way, the repositories not
+    reached yet keep theirs too, and the output says so: a scan is never failed for it.
+    """
+    from scorecards.collectors.github import (
+        GitHubClient,
+        GitHubError,
+        RateLimited,
+        fetch_repository,
+        list_repositories,
+    )
+
+    config = github_config()
+    output = SourceOutput(inventory={"repos": []})
+    with GitHubClient(config) as client:
+        repos = []
+        for org in config.orgs:
+            repos += list_repositories(client, org)
+        if only is not None:
+            repos = [r for r in repos if r.full_name in only]
+        limited = None
+        for index, repo in enumerate(repos, start=1):
+            before = previous.get(repo.full_name) or {}
+            carried = RepoResult(
+                full_name=repo.full_name,
+                status="unchanged",
+                facts_digest=before.get("facts_digest", ""),
+                etag=before.get("etag", ""),
+                commit=before.get("commit", ""),
+                topics=repo.topics,
+                default_branch=repo.default_branch,
+            )
+            if limited is not None:
+                carried.status = "deferred"
+                output.repos.append(carried)
+                continue
+            try:
+                result = fetch_repository(client, repo, previous=before or None)
+            except RateLimited as exc:
+                limited = exc
+                carried.status = "deferred"
+                output.repos.append(carried)
+                continue
+            except GitHubError as exc:
+                carried.status = "failed"
+                carried.error = str(exc)
+                output.errors.append(f"{repo.full_name}: {exc}")
+                output.repos.append(carried)
+                continue
+            if result.status == "unchanged" and carried.facts_digest:
+                output.repos.append(carried)
+            else:
+                output.repos.append(
+                    RepoResult(
+                        full_name=repo.full_name,
+                        status=result.status,
+                        facts=result.facts,
+                        etag=result.etag or "",
+                        commit=result.commit or "",
+                        topics=repo.topics,
+                        default_branch=repo.default_branch,
+                    )
+                )
+            if progress:
+                progress(index, len(repos), repo.full_name)
+        if limited is not None:
+            deferred = sum(1 for r in output.repos if r.status == "deferred")
+            output.errors.append(
+                f"rate limit reached: {deferred} repositories keep their last facts "
+                f"until the next scan ({limited})"
+            )
+        stats = client.stats
+        output.requests = {
+            "total": stats["requests"],
+            "counted": stats["counted"],
+            "not_modified": stats["not_modified"],
+            "retries": stats["retries"],
+            "bytes_downloaded": stats["bytes_downloaded"],
+        }
+    return output
