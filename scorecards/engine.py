@@ -48,10 +48,27 @@ class Report:
         }
 
 
+def _missing_sources(spec, ctx: CheckContext) -> str | None:
+    """Without repository facts, a check none of whose sources was ingested cannot decide.
+
+    Repository facts count for every check (manifests in a repository are evidence for the
+    aws/kubernetes ones too), so this only applies to services seen in AWS or Kubernetes alone.
+    """
+    if ctx.repo is not None or not spec.sources:
+        return None
+    ingested = {"aws": ctx.aws is not None, "kubernetes": ctx.kubernetes is not None}
+    if any(ingested.get(source) for source in spec.sources):
+        return None
+    return ", ".join(spec.sources)
+
+
 def _run_one(spec, function, ctx: CheckContext) -> Outcome:
     if not spec.applies_to(ctx.kinds):
         kinds = ", ".join(spec.kinds)
         return Outcome.not_applicable(f"Applies to {kinds} services; this service is not one.")
+    missing = _missing_sources(spec, ctx)
+    if missing:
+        return Outcome.unknown(f"Needs facts from {missing}; none were ingested for this service.")
     if function is None:
         return Outcome.unknown("This check is not implemented yet.")
     try:

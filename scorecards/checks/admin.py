@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -155,7 +156,34 @@ def _migrations_in_web_start(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_one_off(ctx: CheckContext) -> Outcome:
+    """Jobs and CronJobs in the cluster; migrations chained into running web containers."""
+    jobs = live_k8s.workloads(ctx, "Job", "CronJob")
+    if jobs:
+        evidence = []
+        for job in jobs[:5]:
+            commands = [
+                live_k8s.container_command(c["container"])
+                for c in job["containers"]
+                if not c["init"]
+            ]
+            excerpt = f"{job['kind']} {job['name']}: {commands[0]}" if commands else job["kind"]
+            evidence.append(live_k8s.evidence(ctx, job, None, excerpt))
+        return Outcome.passed(
+            f"Admin tasks run as one-off Kubernetes Jobs/CronJobs ({len(jobs)} found).", evidence
+        )
+    baked = _migrations_in_web_start(live_k8s.view(ctx))
+    if baked:
+        return Outcome.warned(
+            "Running web containers run migrations in their start command and no Job or "
+            "CronJob runs admin tasks.",
+            baked[:5],
+        )
+    return live_k8s.not_found("Job or CronJob")
+
+
 @check("admin.one-off")
+@live_k8s.with_kubernetes(_live_one_off, policy="best")
 def one_off(ctx: CheckContext) -> Outcome:
     release = _release_processes(ctx)
     baked = _migrations_in_web_start(ctx)
@@ -209,7 +237,50 @@ def _group(path: str) -> str:
     return path.split("/templates/", 1)[0] if "/templates/" in path else path.rsplit("/", 1)[0]
 
 
+def _live_same_image(ctx: CheckContext) -> Outcome:
+    """Images of running Jobs/CronJobs against the images of the service's web workloads."""
+    jobs = live_k8s.workloads(ctx, "Job", "CronJob")
+    web = live_k8s.workloads(ctx, *LONG_RUNNING_KINDS)
+    if not jobs:
+        return live_k8s.not_found("Job or CronJob")
+    if not web:
+        return Outcome.unknown("Jobs run, but no long-running workload to compare images with.")
+
+    def images(workload: dict) -> list[tuple[str, dict]]:
+        return [
+            (live_k8s.image_name(c["container"].get("image")), c)
+            for c in workload["containers"]
+            if not c["init"] and c["container"].get("image")
+        ]
+
+    every_web_image = {name for w in web for name, _c in images(w)}
+    different, same = [], []
+    for job in jobs:
+        nearby = {n for w in web if live_k8s.same_namespace(w, job) for n, _c in images(w)}
+        candidates = nearby or every_web_image
+        for name, c in images(job):
+            if name.rsplit("/", 1)[-1] in TOOL_IMAGES:
+                continue
+            target = same if name in candidates else different
+            target.append(
+                live_k8s.evidence(
+                    ctx, job, f"{c['pointer']}/image", f"{job['kind']}/{job['name']} image {name}"
+                )
+            )
+    if different:
+        web_list = ", ".join(sorted(every_web_image))[:80]
+        return Outcome.failed(
+            f"{len(different)} running job container(s) use another image than the web "
+            f"workloads ({web_list}).",
+            different[:5],
+        )
+    if same:
+        return Outcome.passed("Running Jobs and CronJobs use the web workload's image.", same[:5])
+    return Outcome.unknown("The running Jobs only use housekeeping tool images.")
+
+
 @check("admin.same-image")
+@live_k8s.with_kubernetes(_live_same_image, policy="live")
 def same_image(ctx: CheckContext) -> Outcome:
     workloads = d.workloads(ctx)
     jobs = [w for w in workloads if w["kind"] in ("Job", "CronJob")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.config import literal_endpoints, plural
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -113,7 +114,59 @@ def _client_evidence(
     return evidence
 
 
+# Locations of telemetry and error-reporting agents, not of the app's backing services.
+_TELEMETRY_NAME = re.compile(r"(?i)^(OTEL|JAEGER|ZIPKIN|SENTRY|DD|DATADOG|STATSD|NEW_RELIC|K_)")
+
+
+def _live_attached_by_url(ctx: CheckContext) -> Outcome:
+    """Running containers given backing-service locations through their environment."""
+    if ctx.repo is not None and not backing_clients(ctx) and not _dependency_clients(ctx):
+        return Outcome.not_applicable("No database, cache or queue client in the code.")
+    view = live_k8s.view(ctx)
+    found = [
+        e
+        for e in live_k8s.env_vars(ctx)
+        if e["name"] and LOCATION_NAME.match(e["name"]) and not _TELEMETRY_NAME.match(e["name"])
+    ]
+    if not found:
+        return live_k8s.not_found("backing-service location in a container's environment")
+    unique: dict[str, dict] = {}
+    for entry in found:
+        unique.setdefault(entry["name"], entry)
+    return Outcome.passed(
+        f"Running containers get backing-service locations from their environment "
+        f"({plural(len(unique), 'variable')}).",
+        [
+            view.evidence(e["path"], e["line"], f"{e['name']} set for {e['unit']} ({e['kind']})")
+            for e in list(unique.values())[:MAX_EVIDENCE]
+        ],
+    )
+
+
+def _aws_attached_by_url(ctx: CheckContext) -> Outcome:
+    """Live Lambda functions and ECS containers given backing-service locations by name."""
+    if ctx.repo is not None and not backing_clients(ctx) and not _dependency_clients(ctx):
+        return Outcome.not_applicable("No database, cache or queue client in the code.")
+    unique: dict[str, dict] = {}
+    for entry in live_aws.env_vars(ctx):
+        name = entry["name"]
+        if LOCATION_NAME.match(name) and not _TELEMETRY_NAME.match(name):
+            unique.setdefault(name, entry)
+    if not unique:
+        return live_aws.not_found("backing-service location in an environment")
+    return Outcome.passed(
+        f"Live functions and containers get backing-service locations from their environment "
+        f"({plural(len(unique), 'variable')}).",
+        [
+            live_aws.evidence(e["resource"], e["pointer"], f"{e['name']} set for {e['unit']}")
+            for e in list(unique.values())[:MAX_EVIDENCE]
+        ],
+    )
+
+
 @check("backing.attached-by-url")
+@live_k8s.with_kubernetes(_live_attached_by_url, policy="best")
+@live_aws.with_aws(_aws_attached_by_url, policy="best")
 def attached_by_url(ctx: CheckContext) -> Outcome:
     clients = backing_clients(ctx)
     deps = _dependency_clients(ctx)
@@ -306,7 +359,26 @@ def _django_sqlite_findings(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_not_bundled(ctx: CheckContext) -> Outcome:
+    """Pods that run a database, cache or broker server beside the app's container."""
+    workloads = live_k8s.workloads(ctx)
+    if not workloads:
+        return live_k8s.not_found("workload")
+    findings = _workload_findings(live_k8s.view(ctx))
+    if findings:
+        return Outcome.failed(
+            "A running pod holds its own database/cache server beside the app, or the app uses "
+            "a local SQLite file.",
+            findings[:MAX_EVIDENCE],
+        )
+    return Outcome.passed(
+        f"{plural(len(workloads), 'running workload')} checked; no pod runs a database, cache "
+        "or queue server beside the app."
+    )
+
+
 @check("backing.not-bundled")
+@live_k8s.with_kubernetes(_live_not_bundled, policy="worst")
 def not_bundled(ctx: CheckContext) -> Outcome:
     findings = [*_dockerfile_findings(ctx), *_workload_findings(ctx), *_django_sqlite_findings(ctx)]
     if findings:

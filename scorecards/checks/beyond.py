@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -223,7 +224,61 @@ def _k8s_monitors(ctx: CheckContext) -> list[Evidence]:
     ]
 
 
+# Live signs of telemetry: vendor Lambda layers/extensions, agent or collector sidecar images,
+# and the variables their SDKs read.
+_TELEMETRY_LAYER = re.compile(
+    r"(?i)otel|opentelemetry|datadog|newrelic|new-relic|dynatrace|lumigo|sentry|elastic-apm|"
+    r"appdynamics|instana|honeycomb|signalfx|LambdaInsightsExtension"
+)
+_TELEMETRY_IMAGE = re.compile(
+    r"(?i)datadog/agent|aws-otel-collector|aws-xray-daemon|opentelemetry-collector|otel/|"
+    r"newrelic/|dynatrace|grafana/(agent|alloy)|cloudwatch-agent|cwagent"
+)
+_TELEMETRY_ENV = re.compile(
+    r"^(OTEL_|DD_TRACE|DD_API_KEY|DD_SITE|NEW_RELIC_|SENTRY_DSN$|ELASTIC_APM_|HONEYCOMB_|"
+    r"LUMIGO_|AWS_XRAY_)"
+)
+
+
+def _aws_instrumented(ctx: CheckContext) -> Outcome:
+    """X-Ray tracing Active, telemetry layers, agent sidecars, telemetry SDK variables."""
+    functions = live_aws.functions(ctx)
+    stages = live_aws.api_stages(ctx)
+    items = live_aws.containers(ctx)
+    if not (functions or stages or items):
+        return live_aws.not_found("Lambda function, API stage or ECS container")
+    found = []
+    for fn in functions:
+        if str(fn.get("tracing") or "").lower() == "active":
+            found.append(live_aws.evidence(fn, "/tracing", f"{fn['name']}: X-Ray tracing Active"))
+        for i, layer in enumerate(fn.get("layers") or []):
+            arn = str(layer.get("arn") or "")
+            if _TELEMETRY_LAYER.search(arn):
+                layer_name = arn.split(":")[-2] if arn.count(":") >= 7 else arn
+                excerpt = f"{fn['name']}: layer {layer_name}"
+                found.append(live_aws.evidence(fn, f"/layers/{i}", excerpt))
+    for stage in stages:
+        if stage.get("tracing"):
+            found.append(live_aws.evidence(stage, "/tracing", f"{stage['name']}: X-Ray tracing"))
+    for item in items:
+        image = str(item["container"].get("image") or "")
+        if _TELEMETRY_IMAGE.search(image):
+            pointer = f"{item['pointer']}/image"
+            found.append(live_aws.evidence(item["service"], pointer, f"{item['name']}: {image}"))
+    for entry in live_aws.env_vars(ctx):
+        if _TELEMETRY_ENV.match(entry["name"]):
+            excerpt = f"{entry['unit']}: {entry['name']}"
+            found.append(live_aws.evidence(entry["resource"], entry["pointer"], excerpt))
+    if found:
+        return Outcome.passed("Live tracing or a telemetry agent is wired.", found[:MAX_EVIDENCE])
+    return Outcome.unknown(
+        "The live configuration shows no tracing, telemetry layer or agent; the code may "
+        "still be instrumented."
+    )
+
+
 @check("telemetry.instrumented")
+@live_aws.with_aws(_aws_instrumented, policy="best")
 def instrumented(ctx: CheckContext) -> Outcome:
     signals = [*d.signals(ctx, "telemetry.")]
     evidence = [ctx.evidence(s["path"], s["line"], s["excerpt"]) for s in signals[:3]]
@@ -344,7 +399,56 @@ def _dockerfile_findings(ctx: CheckContext) -> tuple[list[Evidence], list[Eviden
     return good, bad
 
 
+def _live_user(pod: dict, container: dict) -> bool | None:
+    """True: forced non-root; False: runs as UID 0; None: the image's USER decides."""
+    contexts = [container.get("securityContext"), pod.get("securityContext")]
+    contexts = [c for c in contexts if isinstance(c, dict)]
+    user = next((c["runAsUser"] for c in contexts if "runAsUser" in c), None)
+    if isinstance(user, int) and not isinstance(user, bool):
+        return user != 0
+    non_root = next((c["runAsNonRoot"] for c in contexts if "runAsNonRoot" in c), None)
+    return True if non_root is True else None
+
+
+def _live_non_root(ctx: CheckContext) -> Outcome:
+    """securityContext of running containers: enforced non-root, UID 0, or left to the image."""
+    enforced, root, open_ = [], [], []
+    for workload in live_k8s.workloads(ctx):
+        for c in workload["containers"]:
+            if c["init"]:
+                continue
+            verdict = _live_user(workload["pod_spec"], c["container"])
+            unit = f"{workload['kind']}/{workload['name']} {c['container'].get('name', '')}"
+            if verdict is True:
+                enforced.append(live_k8s.evidence(ctx, workload, c["pointer"], f"{unit}: non-root"))
+            elif verdict is False:
+                root.append(live_k8s.evidence(ctx, workload, c["pointer"], f"{unit}: runAsUser 0"))
+            else:
+                open_.append(
+                    live_k8s.evidence(ctx, workload, c["pointer"], f"{unit}: no runAsNonRoot")
+                )
+    if root:
+        return Outcome.failed(
+            f"{plural(len(root), 'running container')} run as root (runAsUser: 0).",
+            root[:MAX_EVIDENCE],
+        )
+    if enforced and not open_:
+        return Outcome.passed(
+            f"Every one of {plural(len(enforced), 'running container')} is forced to a non-root "
+            "user.",
+            enforced[:MAX_EVIDENCE],
+        )
+    if open_:
+        return Outcome.unknown(
+            f"{plural(len(open_), 'running container')} set no runAsNonRoot/runAsUser: the "
+            "image's USER decides.",
+            open_[:MAX_EVIDENCE],
+        )
+    return live_k8s.not_found("running container")
+
+
 @check("security.non-root")
+@live_k8s.with_kubernetes(_live_non_root, policy="live")
 def non_root(ctx: CheckContext) -> Outcome:
     good, bad = _dockerfile_findings(ctx)
     workloads = [w for w in d.workloads(ctx) if any(not c["init"] for c in w["containers"])]

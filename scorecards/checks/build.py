@@ -10,6 +10,7 @@ import posixpath
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -373,7 +374,64 @@ def _judged_refs(ctx: CheckContext) -> list[dict]:
     return judged
 
 
+def _live_image_tag_immutable(ctx: CheckContext) -> Outcome:
+    """The images running workloads (init containers included) were started from."""
+    refs = [
+        (workload, item)
+        for workload in live_k8s.workloads(ctx)
+        for item in workload["containers"]
+        if isinstance(item["container"].get("image"), str)
+    ]
+    if not refs:
+        return live_k8s.not_found("container image")
+    bad = []
+    for workload, item in refs:
+        image = item["container"]["image"]
+        _, tag, digest = d.split_image_ref(image)
+        if not digest and tag in (None, "latest"):
+            bad.append(
+                live_k8s.evidence(
+                    ctx, workload, f"{item['pointer']}/image", f"{workload['kind']} runs {image}"
+                )
+            )
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} of {len(refs)} running containers use `latest` or no tag.", bad[:5]
+        )
+    return Outcome.passed(
+        f"{len(refs)} running containers; all use a fixed tag or a digest.",
+        [
+            live_k8s.evidence(ctx, w, f"{i['pointer']}/image", f"image: {i['container']['image']}")
+            for w, i in refs[:5]
+        ],
+    )
+
+
+def _aws_image_tag_immutable(ctx: CheckContext) -> Outcome:
+    """Images of the live ECS task definitions (sidecars included)."""
+    items = live_aws.containers(ctx)
+    if not items:
+        return live_aws.not_found("ECS container")
+    good, bad = [], []
+    for item in items:
+        image = str(item["container"].get("image") or "")
+        _, tag, digest = d.split_image_ref(image)
+        pointer = f"{item['pointer']}/image"
+        found = live_aws.evidence(item["service"], pointer, f"{item['name']}: image {image}")
+        (bad if not digest and tag in (None, "latest") else good).append(found)
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} of {len(items)} live ECS containers run `latest` or an untagged image.",
+            bad[:5],
+        )
+    return Outcome.passed(
+        f"{len(items)} live ECS container image(s); all use a fixed tag or digest.", good[:5]
+    )
+
+
 @check("build.image-tag-immutable")
+@live_k8s.with_kubernetes(_live_image_tag_immutable, policy="worst")
+@live_aws.with_aws(_aws_image_tag_immutable, policy="worst")
 def image_tag_immutable(ctx: CheckContext) -> Outcome:
     checked = _judged_refs(ctx)
     if not checked:
@@ -519,7 +577,31 @@ def _entrypoint_script_lines(ctx: CheckContext, commands: list[dict]) -> list[di
     return lines
 
 
+def _live_no_build_at_runtime(ctx: CheckContext) -> Outcome:
+    """Container ``command``/``args`` of running workloads."""
+    view = live_k8s.view(ctx)
+    commands = _k8s_start_commands(view)
+    if not commands:
+        if live_k8s.workloads(ctx):
+            return Outcome.unknown(
+                "Running containers use their image's own start command, which the cluster "
+                "does not show."
+            )
+        return live_k8s.not_found("workload")
+    bad = [c for c in commands if BUILD_AT_START.search(c["text"])]
+    if bad:
+        return Outcome.failed(
+            f"{len(bad)} running container command(s) install dependencies or compile at start-up.",
+            [view.evidence(c["path"], c["line"], f"{c['label']}: {c['text']}") for c in bad[:5]],
+        )
+    return Outcome.passed(
+        f"{len(commands)} running container command(s) checked; none installs or compiles.",
+        [view.evidence(c["path"], c["line"], f"{c['label']}: {c['text']}") for c in commands[:5]],
+    )
+
+
 @check("build.no-build-at-runtime")
+@live_k8s.with_kubernetes(_live_no_build_at_runtime, policy="worst")
 def no_build_at_runtime(ctx: CheckContext) -> Outcome:
     commands = start_commands(ctx)
     if not commands:
@@ -591,7 +673,37 @@ def _function_verdicts(ctx: CheckContext) -> tuple[list[Evidence], list[Evidence
     return good, bad
 
 
+def _aws_release_versioned(ctx: CheckContext) -> Outcome:
+    """Live functions with published versions (an alias on ``$LATEST`` versions nothing)."""
+    functions = live_aws.functions(ctx)
+    if not functions:
+        return live_aws.not_found("Lambda function")
+    good, bad = [], []
+    for fn in functions:
+        versions = fn.get("versions") or []
+        aliases = ", ".join(f"{a.get('name')}→{a.get('version')}" for a in fn.get("aliases") or [])
+        if versions:
+            note = f"; aliases {aliases}" if aliases else ""
+            excerpt = f"{fn['name']}: {len(versions)} published version(s){note}"
+            good.append(live_aws.evidence(fn, "/versions", excerpt))
+        else:
+            note = f" (aliases {aliases})" if aliases else ""
+            bad.append(live_aws.evidence(fn, "/versions", f"{fn['name']}: only $LATEST{note}"))
+    if bad and not good:
+        return Outcome.failed(
+            f"{len(bad)} live Lambda function(s) have no published version: only $LATEST runs.",
+            bad[:5],
+        )
+    if bad:
+        return Outcome.warned(
+            f"{len(good)} live Lambda function(s) publish versions; {len(bad)} only run $LATEST.",
+            bad[:5],
+        )
+    return Outcome.passed(f"{len(good)} live Lambda function(s) run published versions.", good[:5])
+
+
 @check("build.release-versioned")
+@live_aws.with_aws(_aws_release_versioned, policy="worst")
 def release_versioned(ctx: CheckContext) -> Outcome:
     if not d.lambda_functions(ctx):
         return Outcome.unknown(

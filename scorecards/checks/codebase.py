@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -33,7 +34,53 @@ def _vcs_markers(ctx: CheckContext) -> list[str]:
     return markers
 
 
+def _live_source_evidence(ctx: CheckContext) -> list[Evidence]:
+    return [
+        live_k8s.evidence(ctx, s["workload"], s["pointer"], f"{s['key']}: {s['repository']}")
+        for s in live_k8s.source_repositories(ctx)
+    ]
+
+
+def _live_vcs(ctx: CheckContext) -> Outcome:
+    """Running workloads that name the repository they are built from."""
+    found = live_k8s.source_repositories(ctx)
+    if not found:
+        return Outcome.unknown(
+            "Running workloads name no source repository (annotation or label); the "
+            "repository scan decides."
+        )
+    names = ", ".join(sorted({s["repository"] for s in found}))
+    return Outcome.passed(
+        f"Running workloads name their source repository ({names}).",
+        _live_source_evidence(ctx)[:5],
+    )
+
+
+def _aws_source_evidence(ctx: CheckContext) -> list[Evidence]:
+    return [
+        live_aws.evidence(s["resource"], s["pointer"], f"{s['key']}: {s['repository']}")
+        for s in live_aws.source_repositories(ctx)
+    ]
+
+
+def _aws_vcs(ctx: CheckContext) -> Outcome:
+    """Live resources whose tags or image labels name the repository they come from."""
+    found = live_aws.source_repositories(ctx)
+    if not found:
+        return Outcome.unknown(
+            "The live AWS resources name no source repository (tag or image label); the "
+            "repository scan decides."
+        )
+    names = ", ".join(sorted({s["repository"] for s in found}))
+    return Outcome.passed(
+        f"Live AWS resources name their source repository ({names}).",
+        _aws_source_evidence(ctx)[:5],
+    )
+
+
 @check("codebase.vcs")
+@live_k8s.with_kubernetes(_live_vcs, policy="best")
+@live_aws.with_aws(_aws_vcs, policy="best")
 def vcs(ctx: CheckContext) -> Outcome:
     markers = _vcs_markers(ctx)
     if not markers:
@@ -133,7 +180,43 @@ def _catalog_components(ctx: CheckContext) -> list[tuple[str, int | None, str]]:
     return components
 
 
+def _live_one_repo_per_app(ctx: CheckContext) -> Outcome:
+    """The repositories the running workloads of this service name."""
+    repositories = sorted({s["repository"] for s in live_k8s.source_repositories(ctx)})
+    if not repositories:
+        return Outcome.unknown("Running workloads name no source repository.")
+    if len(repositories) > 1:
+        return Outcome.warned(
+            f"The running workloads of this service come from {len(repositories)} "
+            f"repositories ({', '.join(repositories)[:120]}).",
+            _live_source_evidence(ctx)[:5],
+        )
+    return Outcome.passed(
+        f"Every running workload that names its source names {repositories[0]}.",
+        _live_source_evidence(ctx)[:5],
+    )
+
+
+def _aws_one_repo_per_app(ctx: CheckContext) -> Outcome:
+    """The repositories the live resources of this service name."""
+    repositories = sorted({s["repository"] for s in live_aws.source_repositories(ctx)})
+    if not repositories:
+        return Outcome.unknown("The live AWS resources name no source repository.")
+    if len(repositories) > 1:
+        return Outcome.warned(
+            f"The live AWS resources of this service come from {len(repositories)} "
+            f"repositories ({', '.join(repositories)[:120]}).",
+            _aws_source_evidence(ctx)[:5],
+        )
+    return Outcome.passed(
+        f"Every live AWS resource that names its source names {repositories[0]}.",
+        _aws_source_evidence(ctx)[:5],
+    )
+
+
 @check("codebase.one-repo-per-app")
+@live_k8s.with_kubernetes(_live_one_repo_per_app, policy="worst")
+@live_aws.with_aws(_aws_one_repo_per_app, policy="worst")
 def one_repo_per_app(ctx: CheckContext) -> Outcome:
     roots = app_roots(ctx)
     evidence = [
@@ -315,7 +398,109 @@ def _fixed_image_pushes(ctx: CheckContext) -> tuple[list[Evidence], bool]:
     return fixed, variable
 
 
+# A commit SHA: 7 to 40 hex digits with at least one letter (plain numbers are build ids).
+_SHA = r"(?=[0-9]*[a-f])[0-9a-f]{7,40}"
+_COMMIT_TAG = re.compile(rf"(?i)^(?:(?:sha|git|commit|g)[-_.]?)?{_SHA}$|[-_.+](?:g|sha-?)?{_SHA}$")
+_COMMIT_VALUE = re.compile(rf"(?i)^{_SHA}$")
+# Annotations the cluster itself writes (a rollout revision is a counter, not a commit).
+_SYSTEM_KEY = re.compile(r"(?i)^([\w.-]*\.)?(kubernetes\.io|k8s\.io)/")
+
+
+def _live_commit_marks(ctx: CheckContext) -> list[Evidence]:
+    found = []
+    for workload in live_k8s.workloads(ctx):
+        obj = workload["object"]
+        template = ((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}
+        for pointer, meta in (
+            ("/metadata", obj.get("metadata") or {}),
+            ("/spec/template/metadata", template),
+        ):
+            for field in ("annotations", "labels"):
+                for key, value in (meta.get(field) or {}).items():
+                    if (
+                        _COMMIT_WORD.search(str(key))
+                        and not _SYSTEM_KEY.match(str(key))
+                        and _COMMIT_VALUE.match(str(value).strip())
+                    ):
+                        found.append(
+                            live_k8s.evidence(
+                                ctx,
+                                workload,
+                                f"{pointer}/{field}/{live_k8s.pointer_token(key)}",
+                                f"{key}: {value}",
+                            )
+                        )
+        for item in workload["containers"]:
+            image = str(item["container"].get("image") or "")
+            _name, tag, _digest = d.split_image_ref(image)
+            if tag and _COMMIT_TAG.search(tag):
+                found.append(
+                    live_k8s.evidence(ctx, workload, f"{item['pointer']}/image", f"image: {image}")
+                )
+    return found
+
+
+def _live_deploys_traceable(ctx: CheckContext) -> Outcome:
+    """Commit SHAs in live image tags or in workload annotations/labels."""
+    found = _live_commit_marks(ctx)
+    if found:
+        return Outcome.passed(
+            "Running workloads record the commit they were built from.", found[:5]
+        )
+    return Outcome.unknown(
+        "No running image tag or workload annotation carries a commit SHA; a version tag may "
+        "still be traceable through the release process."
+    )
+
+
+_COMMIT_IN_TEXT = re.compile(rf"(?i)(?:commit|sha|revision|git)\W{{0,3}}{_SHA}\b|^\s*{_SHA}\s*$")
+
+
+def _aws_commit_marks(ctx: CheckContext) -> list[Evidence]:
+    """Commit SHAs in live tags, image labels, image tags or Lambda version descriptions."""
+    found = [
+        live_aws.evidence(label["resource"], label["pointer"], f"{label['key']}: {label['value']}")
+        for label in live_aws.labels(ctx)
+        if _COMMIT_WORD.search(label["key"]) and _COMMIT_VALUE.match(label["value"].strip())
+    ]
+    for item in live_aws.containers(ctx):
+        image = str(item["container"].get("image") or "")
+        _name, tag, _digest = d.split_image_ref(image)
+        if tag and _COMMIT_TAG.search(tag):
+            pointer = f"{item['pointer']}/image"
+            found.append(live_aws.evidence(item["service"], pointer, f"{item['name']}: {image}"))
+    for fn in live_aws.functions(ctx):
+        _name, tag, _digest = d.split_image_ref(str(fn.get("image_uri") or ""))
+        texts = [
+            ("/image_uri", tag or "", _COMMIT_TAG),
+            ("/description", fn.get("description"), _COMMIT_IN_TEXT),
+        ]
+        texts += [
+            (f"/versions/{i}/description", v.get("description"), _COMMIT_IN_TEXT)
+            for i, v in enumerate(fn.get("versions") or [])
+        ]
+        for pointer, text, pattern in reversed(texts):  # the newest version first
+            if text and pattern.search(str(text)):
+                found.append(live_aws.evidence(fn, pointer, f"{fn['name']}: {text}"))
+                break
+    return found
+
+
+def _aws_deploys_traceable(ctx: CheckContext) -> Outcome:
+    found = _aws_commit_marks(ctx)
+    if found:
+        return Outcome.passed(
+            "Live AWS resources record the commit they were built from.", found[:5]
+        )
+    return Outcome.unknown(
+        "No live image tag, tag, image label or Lambda version description carries a commit "
+        "SHA; a version tag may still be traceable through the release process."
+    )
+
+
 @check("codebase.deploys-traceable")
+@live_k8s.with_kubernetes(_live_deploys_traceable, policy="best")
+@live_aws.with_aws(_aws_deploys_traceable, policy="best")
 def deploys_traceable(ctx: CheckContext) -> Outcome:
     evidence = (
         _dockerfile_revision_labels(ctx)

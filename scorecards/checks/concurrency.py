@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -84,7 +85,34 @@ def _declared_process_types(ctx: CheckContext) -> list[tuple[str, Evidence]]:
     return found
 
 
+def _live_process_types(ctx: CheckContext) -> Outcome:
+    """Each running workload is a process type (web, worker, job...)."""
+    workloads = live_k8s.workloads(ctx)
+    if not workloads:
+        return live_k8s.not_found("workload")
+    names = ", ".join(dict.fromkeys(f"{w['kind']} {w['name']}" for w in workloads[:6]))
+    return Outcome.passed(
+        f"Process types run as separate workloads: {names}.",
+        [live_k8s.evidence(ctx, w, None, f"kind: {w['kind']}") for w in workloads[:5]],
+    )
+
+
+def _aws_process_types(ctx: CheckContext) -> Outcome:
+    """Each live ECS service and Lambda function is a process type of its own."""
+    units = [*live_aws.ecs_services(ctx), *live_aws.functions(ctx)]
+    if not units:
+        return live_aws.not_found("ECS service or Lambda function")
+    label = {live_aws.ECS: "ECS service", live_aws.LAMBDA: "function"}
+    names = [f"{label[u['type']]} {u['name']}" for u in units]
+    return Outcome.passed(
+        f"Process types run as separate units: {', '.join(names[:6])}.",
+        [live_aws.evidence(u, "", name) for u, name in zip(units, names, strict=True)][:5],
+    )
+
+
 @check("concurrency.process-types")
+@live_k8s.with_kubernetes(_live_process_types, policy="best")
+@live_aws.with_aws(_aws_process_types, policy="best")
 def process_types(ctx: CheckContext) -> Outcome:
     declared = _declared_process_types(ctx)
     if declared:
@@ -245,7 +273,108 @@ def _helm_autoscaling_disabled(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_autoscaling(ctx: CheckContext) -> Outcome:
+    """Autoscalers targeting running workloads, or more than one replica."""
+    workloads = live_k8s.workloads(ctx, *SCALED_KINDS, "StatefulSet")
+    if not workloads:
+        return live_k8s.not_found("Deployment or StatefulSet")
+    scaled, single = [], []
+    for workload in workloads:
+        autoscalers = live_k8s.autoscalers_of(ctx, workload)
+        count = live_k8s.replicas(workload)
+        unit = f"{workload['kind']}/{workload['name']}"
+        if autoscalers:
+            spec = autoscalers[0]["object"].get("spec") or {}
+            bounds = f"{spec.get('minReplicas', 1)}-{spec.get('maxReplicas', '?')}"
+            scaled.append(
+                live_k8s.evidence(
+                    ctx, autoscalers[0], "/spec/scaleTargetRef", f"{unit} autoscaled {bounds}"
+                )
+            )
+        elif count is not None and count > 1:
+            scaled.append(
+                live_k8s.evidence(ctx, workload, "/spec/replicas", f"{unit} replicas: {count}")
+            )
+        elif count == 1 and workload["kind"] in SCALED_KINDS:
+            single.append(live_k8s.evidence(ctx, workload, "/spec/replicas", f"{unit} replicas: 1"))
+    if scaled:
+        return Outcome.passed("Running workloads scale horizontally.", (scaled + single)[:5])
+    if single:
+        return Outcome.failed(
+            "Running Deployments have a single replica and no HorizontalPodAutoscaler.", single[:5]
+        )
+    return live_k8s.not_found("scalable Deployment")
+
+
+def _aws_ecs_scaling(service: dict) -> tuple[str | None, object]:
+    """("scaled" | "single" | None, evidence) for one live ECS service."""
+    scaling = service.get("autoscaling")
+    desired = service.get("desired_count")
+    name = f"ECS service {service['name']}"
+    if isinstance(scaling, dict) and not scaling.get("suspended"):
+        bounds = f"{scaling.get('min')}-{scaling.get('max')}"
+        state = "scaled" if (scaling.get("max") or 0) > 1 else "single"
+        return state, live_aws.evidence(service, "/autoscaling", f"{name} autoscaled {bounds}")
+    if service.get("scheduling_strategy") == "DAEMON":
+        return "scaled", live_aws.evidence(service, "", f"{name}: one task per instance")
+    if isinstance(desired, int) and desired > 1:
+        return "scaled", live_aws.evidence(service, "/desired_count", f"{name}: {desired} tasks")
+    if live_aws.unreadable(service, "autoscaling"):
+        return None, None  # a scalable target may exist; it could not be read
+    evidence = live_aws.evidence(service, "/desired_count", f"{name}: {desired} task(s)")
+    return "single", evidence
+
+
+def _aws_lambda_scaling(function: dict) -> tuple[str, object]:
+    reserved = function.get("reserved_concurrency")
+    provisioned = live_aws.provisioned_concurrency(function)
+    name = f"function {function['name']}"
+    if reserved == 0:
+        return "throttled", live_aws.evidence(
+            function, "/reserved_concurrency", f"{name}: reserved concurrency 0 (throttled)"
+        )
+    if reserved == 1:
+        return "single", live_aws.evidence(
+            function, "/reserved_concurrency", f"{name}: reserved concurrency 1"
+        )
+    detail = f"reserved concurrency {reserved}" if reserved else "unreserved concurrency"
+    if provisioned:
+        detail += f", {provisioned} provisioned"
+    return "scaled", live_aws.evidence(function, "/reserved_concurrency", f"{name}: {detail}")
+
+
+def _aws_autoscaling(ctx: CheckContext) -> Outcome:
+    """ECS scalable targets and task counts; Lambda concurrency settings."""
+    verdicts = [_aws_ecs_scaling(s) for s in live_aws.ecs_services(ctx)]
+    verdicts += [_aws_lambda_scaling(f) for f in live_aws.functions(ctx)]
+    if not verdicts:
+        return live_aws.not_found("ECS service or Lambda function")
+    by_state: dict[str | None, list] = {}
+    for state, found in verdicts:
+        by_state.setdefault(state, []).append(found)
+    scaled, stuck = by_state.get("scaled", []), by_state.get("single", [])
+    throttled = by_state.get("throttled", [])
+    if throttled and not scaled:
+        return Outcome.failed(
+            "Live Lambda functions are throttled to zero concurrency.", (throttled + stuck)[:5]
+        )
+    if scaled:
+        return Outcome.passed(
+            "Live ECS services or Lambda functions scale horizontally.",
+            (scaled + stuck + throttled)[:5],
+        )
+    if stuck:
+        return Outcome.failed(
+            "Live ECS services run a single task without autoscaling (or functions are capped "
+            "at one concurrent execution).",
+            stuck[:5],
+        )
+    return Outcome.unknown("The scaling settings of the live ECS services could not be read.")
+
+
 @check("concurrency.autoscaling")
+@live_k8s.with_kubernetes(_live_autoscaling, policy="live")
+@live_aws.with_aws(_aws_autoscaling, policy="live")
 def autoscaling(ctx: CheckContext) -> Outcome:
     scaling = _scaling_evidence(ctx)
     if scaling:

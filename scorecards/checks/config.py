@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import REDACTED, Evidence, Outcome
@@ -234,7 +235,90 @@ def _store_excerpt(entry: dict) -> str:
     return f"{entry['name']} from {'a secret store' if kind == 'secret-store' else 'a reference'}"
 
 
+def _live_secrets_from_store(ctx: CheckContext) -> Outcome:
+    """Environment of the running containers: literals, ConfigMaps or Secrets."""
+    if not live_k8s.workloads(ctx):
+        return live_k8s.not_found("workload")
+    view = live_k8s.view(ctx)
+    entries = live_k8s.env_vars(ctx)
+    # A value the collector had to redact (a password inside a URL) is a literal credential too.
+    secret = [
+        e
+        for e in entries
+        if e["name"] and (redaction.is_secret_name(e["name"]) or REDACTED in str(e["value"] or ""))
+    ]
+    literals = [e for e in secret if e["kind"] == "literal"]
+    if literals:
+        return Outcome.failed(
+            f"{plural(len(literals), 'secret-like variable')} of running containers hold a "
+            "literal value instead of a Secret reference.",
+            [_ev(view, e, _store_excerpt(e)) for e in literals[:MAX_EVIDENCE]],
+        )
+    plain = [e for e in secret if e["kind"] == "config-map"]
+    if plain:
+        return Outcome.warned(
+            f"{plural(len(plain), 'secret-like variable')} of running containers come from a "
+            "ConfigMap, not a Secret.",
+            [_ev(view, e, _store_excerpt(e)) for e in plain[:MAX_EVIDENCE]],
+        )
+    stored = [e for e in secret if e["kind"] != "empty"]
+    if stored:
+        return Outcome.passed(
+            f"{plural(len(stored), 'secret-like variable')} of running containers come from "
+            "Secrets; none is a literal.",
+            [_ev(view, e, _store_excerpt(e)) for e in stored[:MAX_EVIDENCE]],
+        )
+    return Outcome.passed(
+        f"{plural(len(entries), 'variable')} of running containers checked; none has a "
+        "secret-like name.",
+        [_ev(view, e, e["name"] or "envFrom") for e in entries[:2]],
+    )
+
+
+def _aws_secret_literal(entry: dict) -> bool:
+    """A literal value under a secret-like name (true/false flags aside), or any literal
+    the collector recognised as a credential."""
+    if entry["kind"] != "literal":
+        return False
+    return (entry["secret_like_name"] and not entry["flag"]) or entry["secret_like_value"]
+
+
+def _aws_secrets_from_store(ctx: CheckContext) -> Outcome:
+    """Environment of the live Lambda functions and ECS containers (names only, no values)."""
+    if not live_aws.functions(ctx) and not live_aws.containers(ctx):
+        return live_aws.not_found("Lambda function or ECS container")
+    entries = live_aws.env_vars(ctx)
+
+    def ev(e: dict, excerpt: str) -> Evidence:
+        return live_aws.evidence(e["resource"], e["pointer"], f"{e['unit']}: {excerpt}")
+
+    literals = [e for e in entries if _aws_secret_literal(e)]
+    if literals:
+        return Outcome.failed(
+            f"{plural(len(literals), 'secret-like variable')} of live Lambda functions or ECS "
+            "containers hold a literal value instead of a secret-store reference.",
+            [ev(e, f"{e['name']}: {REDACTED} (literal)") for e in literals[:MAX_EVIDENCE]],
+        )
+    stored = [
+        e
+        for e in entries
+        if e["kind"] == "secret-store" or (e["secret_like_name"] and e["kind"] == "reference")
+    ]
+    if stored:
+        return Outcome.passed(
+            f"{plural(len(stored), 'secret')} of live functions or containers come from Secrets "
+            "Manager/SSM; no secret-like variable is a literal.",
+            [ev(e, f"{e['name']} from a secret store") for e in stored[:MAX_EVIDENCE]],
+        )
+    return Outcome.passed(
+        f"{plural(len(entries), 'live variable')} checked; none has a secret-like name or value.",
+        [ev(e, e["name"]) for e in entries[:2]],
+    )
+
+
 @check("config.secrets-from-store")
+@live_k8s.with_kubernetes(_live_secrets_from_store, policy="worst")
+@live_aws.with_aws(_aws_secrets_from_store, policy="worst")
 def secrets_from_store(ctx: CheckContext) -> Outcome:
     entries = d.deploy_env_vars(ctx)
     if not entries:

@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -602,7 +603,62 @@ def _resolve_runtime(fn: dict) -> str | None:
     return runtime.strip().lower()
 
 
+def _aws_runtime_supported(ctx: CheckContext) -> Outcome:
+    """Runtimes of the live functions, and of the versions their aliases point at."""
+    functions = live_aws.functions(ctx)
+    if not functions:
+        return live_aws.not_found("Lambda function")
+    deprecated, soon, fine = [], [], []
+    for fn in functions:
+        if fn.get("package_type") == "Image":
+            fine.append(live_aws.evidence(fn, "/package_type", f"{fn['name']}: container image"))
+            continue
+        versions = {str(v.get("version")): v for v in fn.get("versions") or []}
+        aliased = {str(a.get("version")) for a in fn.get("aliases") or []}
+        runtimes = [("/runtime", fn.get("runtime"), "$LATEST")]
+        runtimes += [
+            (f"/versions/{i}/runtime", versions[v].get("runtime"), f"version {v}")
+            for i, v in enumerate(versions)
+            if v in aliased
+        ]
+        worst = None
+        for pointer, runtime, label in runtimes:
+            runtime = str(runtime or "").strip().lower()
+            ends = LAMBDA_RUNTIME_DEPRECATION.get(runtime)
+            excerpt = f"{fn['name']} ({label}): runtime {runtime}"
+            if ends and ends <= ctx.today:
+                worst = (
+                    "deprecated",
+                    live_aws.evidence(fn, pointer, f"{excerpt} (deprecated {ends})"),
+                )
+                break
+            if ends and ends - ctx.today <= WARN_WITHIN and worst is None:
+                worst = (
+                    "soon",
+                    live_aws.evidence(fn, pointer, f"{excerpt} (deprecated on {ends})"),
+                )
+        if worst is None:
+            fine.append(
+                live_aws.evidence(fn, "/runtime", f"{fn['name']}: runtime {fn.get('runtime')}")
+            )
+        else:
+            (deprecated if worst[0] == "deprecated" else soon).append(worst[1])
+    if deprecated:
+        return Outcome.failed(
+            f"{len(deprecated)} of {len(functions)} live Lambda functions run a runtime AWS has "
+            "deprecated.",
+            (deprecated + soon)[:5],
+        )
+    if soon:
+        return Outcome.warned(
+            f"{len(soon)} live Lambda function(s) run a runtime AWS deprecates within 180 days.",
+            soon[:5],
+        )
+    return Outcome.passed(f"{len(fine)} live Lambda function(s) run supported runtimes.", fine[:5])
+
+
 @check("deps.runtime-supported")
+@live_aws.with_aws(_aws_runtime_supported, policy="worst")
 def runtime_supported(ctx: CheckContext) -> Outcome:
     functions = d.lambda_functions(ctx)
     if not functions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -131,7 +132,76 @@ def _has_deploy_manifests(ctx: CheckContext) -> bool:
     return long_running or bool(d.ecs_task_definitions(ctx)) or compose_deploy
 
 
+def _live_health_probes(ctx: CheckContext) -> Outcome:
+    """Readiness/liveness/startup probes of the app containers of running workloads."""
+    workloads = live_k8s.workloads(ctx, *LONG_RUNNING_KINDS)
+    if not workloads:
+        return live_k8s.not_found("long-running workload")
+    probed, unprobed = [], []
+    for workload in workloads:
+        for c, has in _container_probes(workload):
+            names = [p for p in PROBES if p in c["container"]]
+            excerpt = f"{workload['kind']}/{workload['name']} {c['container'].get('name', '')}"
+            (probed if has else unprobed).append(
+                live_k8s.evidence(
+                    ctx,
+                    workload,
+                    c["pointer"],
+                    f"{excerpt}: {', '.join(names)}" if names else f"{excerpt}: no probe",
+                )
+            )
+    total = len(probed) + len(unprobed)
+    if probed and unprobed:
+        return Outcome.warned(
+            f"{len(unprobed)} of {total} running containers have no probe.", unprobed[:5]
+        )
+    if probed:
+        return Outcome.passed(f"Every one of {total} running containers has a probe.", probed[:5])
+    return Outcome.failed("No running container has a readiness or liveness probe.", unprobed[:5])
+
+
+def _aws_health_probes(ctx: CheckContext) -> Outcome:
+    """ECS container health checks, or the load balancer's target health check."""
+    items = live_aws.containers(ctx, essential_only=True)
+    if not items:
+        return live_aws.not_found("ECS container")
+    probed, unprobed = [], []
+    for item in items:
+        container, service = item["container"], item["service"]
+        balanced = [
+            lb
+            for lb in service.get("load_balancers") or []
+            if lb.get("container_name") == container.get("name")
+        ]
+        if container.get("health_check"):
+            command = " ".join(str(a) for a in container["health_check"].get("command") or [])
+            pointer = f"{item['pointer']}/health_check"
+            probed.append(live_aws.evidence(service, pointer, f"{item['name']}: {command}"))
+        elif balanced:
+            excerpt = f"{item['name']}: load balancer target health check"
+            probed.append(live_aws.evidence(service, "/load_balancers", excerpt))
+        else:
+            excerpt = f"{item['name']}: no healthCheck, no load balancer"
+            unprobed.append(live_aws.evidence(service, item["pointer"], excerpt))
+    total = len(probed) + len(unprobed)
+    if probed and unprobed:
+        return Outcome.warned(
+            f"{len(unprobed)} of {total} essential live ECS containers have no health check.",
+            unprobed[:5],
+        )
+    if probed:
+        return Outcome.passed(
+            f"Every one of {total} essential live ECS containers is health-checked.", probed[:5]
+        )
+    return Outcome.failed(
+        "No essential live ECS container has a healthCheck or a load balancer health check.",
+        unprobed[:5],
+    )
+
+
 @check("disposability.health-probes")
+@live_k8s.with_kubernetes(_live_health_probes, policy="live")
+@live_aws.with_aws(_aws_health_probes, policy="live")
 def health_probes(ctx: CheckContext) -> Outcome:
     workloads = [w for w in d.workloads(ctx) if w["kind"] in LONG_RUNNING_KINDS]
     probed, unprobed = [], []
@@ -219,7 +289,56 @@ def _shutdown_evidence(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+# The grace period the API server fills in when a manifest sets none.
+DEFAULT_GRACE_SECONDS = 30
+
+
+def _live_graceful_shutdown(ctx: CheckContext) -> Outcome:
+    """preStop hooks, a deliberate grace period and draining servers of running workloads."""
+    workloads = live_k8s.workloads(ctx, *LONG_RUNNING_KINDS)
+    if not workloads:
+        return live_k8s.not_found("long-running workload")
+    good, killed = [], []
+    for workload in workloads:
+        pointer = f"{workload['pod_pointer']}/terminationGracePeriodSeconds"
+        grace = workload["pod_spec"].get("terminationGracePeriodSeconds")
+        unit = f"{workload['kind']}/{workload['name']}"
+        if grace == 0:
+            killed.append(live_k8s.evidence(ctx, workload, pointer, f"{unit} grace period: 0s"))
+        elif isinstance(grace, int) and grace != DEFAULT_GRACE_SECONDS:
+            good.append(
+                live_k8s.evidence(ctx, workload, pointer, f"terminationGracePeriodSeconds: {grace}")
+            )
+        for c in workload["containers"]:
+            if ((c["container"].get("lifecycle") or {}).get("preStop")) is not None:
+                good.append(
+                    live_k8s.evidence(
+                        ctx, workload, f"{c['pointer']}/lifecycle/preStop", f"{unit} preStop hook"
+                    )
+                )
+    view = live_k8s.view(ctx)
+    for command in live_k8s.start_commands(ctx):
+        running = command.get("workload_kind") in LONG_RUNNING_KINDS and not command.get("init")
+        if running and _DRAINING_COMMANDS.search(command["command"]):
+            good.append(view.evidence(command["path"], command["line"], command["command"]))
+    if killed:
+        return Outcome.failed(
+            "Running pods are killed at once on shutdown (terminationGracePeriodSeconds: 0).",
+            killed[:5],
+        )
+    if good:
+        return Outcome.passed(
+            "Running workloads shut down gracefully (preStop, grace period or a draining server).",
+            list(dict.fromkeys(good))[:5],
+        )
+    return Outcome.unknown(
+        "Running workloads keep the default 30 s grace period and no preStop hook; whether the "
+        "app handles SIGTERM is decided by its code."
+    )
+
+
 @check("disposability.graceful-shutdown")
+@live_k8s.with_kubernetes(_live_graceful_shutdown, policy="worst")
 def graceful_shutdown(ctx: CheckContext) -> Outcome:
     evidence = _shutdown_evidence(ctx)
     if evidence:
@@ -333,7 +452,108 @@ def _provisioned_concurrency(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_fast_startup(ctx: CheckContext) -> Outcome:
+    """Start-up allowances of the probes of running containers."""
+    allowances = _probe_allowances(live_k8s.view(ctx))
+    if not allowances:
+        return live_k8s.not_found("probe timing")
+    slow = sorted((a for a in allowances if a[0] > STARTUP_BUDGET_SECONDS), key=lambda a: -a[0])
+    if slow:
+        return Outcome.failed(
+            f"{len(slow)} live probe(s) allow more than {STARTUP_BUDGET_SECONDS}s to start "
+            f"(longest {slow[0][0]}s).",
+            [e for _, e in slow][:5],
+        )
+    longest = max(a[0] for a in allowances)
+    return Outcome.passed(
+        f"Live probes allow at most {longest}s to start (budget {STARTUP_BUDGET_SECONDS}s).",
+        [e for _, e in sorted(allowances, key=lambda a: -a[0])][:5],
+    )
+
+
+LAMBDA_PACKAGE_FAIL_BYTES = 50 * 1024 * 1024  # the zipped upload limit of Lambda
+LAMBDA_PACKAGE_WARN_BYTES = 10 * 1024 * 1024
+
+
+def _aws_function_startup(function: dict) -> tuple[str | None, Evidence]:
+    """("fast" | "slow" | "heavy" | None, evidence) for one live Lambda function."""
+    name = function["name"]
+    provisioned = live_aws.provisioned_concurrency(function)
+    if provisioned:
+        pointer = "/provisioned_concurrency"
+        return "fast", live_aws.evidence(function, pointer, f"{name}: {provisioned} provisioned")
+    if function.get("snap_start") == "PublishedVersions":
+        return "fast", live_aws.evidence(function, "/snap_start", f"{name}: SnapStart")
+    if function.get("package_type") == "Image" or function.get("code_size") is None:
+        return None, live_aws.evidence(function, "/package_type", f"{name}: container image")
+    size = function["code_size"] + sum(
+        (layer.get("code_size") or 0) for layer in function.get("layers") or []
+    )
+    excerpt = f"{name}: package {size / 1024 / 1024:.1f} MB with layers"
+    evidence = live_aws.evidence(function, "/code_size", excerpt)
+    if size > LAMBDA_PACKAGE_FAIL_BYTES:
+        return "slow", evidence
+    if size > LAMBDA_PACKAGE_WARN_BYTES:
+        return "heavy", evidence
+    return "fast", evidence
+
+
+def _aws_ecs_startup(service: dict) -> list[tuple[int, Evidence]]:
+    """(seconds allowed to start, evidence): health-check start periods and the service's
+    load-balancer grace period."""
+    found = []
+    grace = service.get("health_check_grace_period")
+    if isinstance(grace, int) and service.get("load_balancers"):
+        excerpt = f"{service['name']}: healthCheckGracePeriodSeconds {grace}"
+        found.append((grace, live_aws.evidence(service, "/health_check_grace_period", excerpt)))
+    containers = (service.get("task_definition") or {}).get("containers") or []
+    for i, container in enumerate(containers):
+        check = container.get("health_check") if isinstance(container, dict) else None
+        if isinstance(check, dict):
+            seconds = check.get("start_period") or 0
+            pointer = f"/task_definition/containers/{i}/health_check/start_period"
+            excerpt = f"{service['name']}/{container.get('name')}: startPeriod {seconds}s"
+            found.append((seconds, live_aws.evidence(service, pointer, excerpt)))
+    return found
+
+
+def _aws_fast_startup(ctx: CheckContext) -> Outcome:
+    """Lambda package size (or provisioned concurrency, SnapStart); ECS start allowances."""
+    functions = live_aws.functions(ctx)
+    services = live_aws.ecs_services(ctx)
+    if not functions and not services:
+        return live_aws.not_found("Lambda function or ECS service")
+    verdicts: dict[str | None, list[Evidence]] = {}
+    for function in functions:
+        state, found = _aws_function_startup(function)
+        verdicts.setdefault(state, []).append(found)
+    allowances = [a for s in services for a in _aws_ecs_startup(s)]
+    for seconds, found in allowances:
+        state = "slow" if seconds > STARTUP_BUDGET_SECONDS else "fast"
+        verdicts.setdefault(state, []).append(found)
+    if verdicts.get("slow"):
+        return Outcome.failed(
+            "Live functions ship packages over 50 MB without provisioned concurrency, or ECS "
+            f"containers are allowed more than {STARTUP_BUDGET_SECONDS}s to start.",
+            verdicts["slow"][:5],
+        )
+    if verdicts.get("heavy"):
+        return Outcome.warned(
+            "Live Lambda packages over 10 MB lengthen cold starts.", verdicts["heavy"][:5]
+        )
+    if verdicts.get("fast"):
+        return Outcome.passed(
+            "Live functions and containers start within their budgets.", verdicts["fast"][:5]
+        )
+    return Outcome.unknown(
+        "The live resources show no package size or start-up allowance to judge.",
+        verdicts.get(None, [])[:5],
+    )
+
+
 @check("disposability.fast-startup")
+@live_k8s.with_kubernetes(_live_fast_startup, policy="live")
+@live_aws.with_aws(_aws_fast_startup, policy="live")
 def fast_startup(ctx: CheckContext) -> Outcome:
     allowances = _probe_allowances(ctx)
     slow = sorted((a for a in allowances if a[0] > STARTUP_BUDGET_SECONDS), key=lambda a: -a[0])

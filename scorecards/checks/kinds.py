@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scorecards.checks import deployables
+from scorecards.checks import deployables, live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 
 
@@ -12,10 +12,12 @@ def detect_kinds(ctx: CheckContext) -> frozenset[str]:
         deployables.production_dockerfiles(ctx)
         or deployables.workloads(ctx)
         or (deployables.ecs_task_definitions(ctx))
+        or live_k8s.workloads(ctx)  # live Kubernetes workloads run containers
     ):
         kinds.add("container")
     if deployables.lambda_functions(ctx):
         kinds.add("serverless")
     if deployables.procfile_processes(ctx):
         kinds.add("paas")
+    kinds |= live_aws.service_kinds(ctx)  # ECS services: container; Lambda, API Gateway: serverless
     return frozenset(kinds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -240,7 +241,55 @@ def _log_groups(ctx: CheckContext) -> list[dict]:
     return groups
 
 
+# Docker log drivers that keep the output on the instance that ran the task.
+_HOST_LOG_DRIVERS = frozenset({"json-file", "local"})
+
+
+def _aws_aggregated(ctx: CheckContext) -> Outcome:
+    """ECS log drivers, API Gateway access logs, Lambda's CloudWatch log groups."""
+    items = live_aws.containers(ctx)
+    stages = live_aws.api_stages(ctx)
+    functions = live_aws.functions(ctx)
+    if not (items or stages or functions):
+        return live_aws.not_found("ECS container, API stage or Lambda function")
+    shipped, lost, local, unlogged = [], [], [], []
+    for item in items:
+        config = item["container"].get("log_configuration") or {}
+        driver = str(config.get("driver") or "")
+        pointer = f"{item['pointer']}/log_configuration"
+        found = live_aws.evidence(item["service"], pointer, f"{item['name']}: {driver or 'none'}")
+        if not driver or driver == "none":
+            lost.append(found)
+        elif driver in _HOST_LOG_DRIVERS:
+            local.append(found)
+        else:
+            shipped.append(found)
+    for stage in stages:
+        access = stage.get("access_logs")
+        excerpt = f"{stage['name']}: " + ("access logs" if access else "no access logging")
+        (shipped if access else unlogged).append(live_aws.evidence(stage, "/access_logs", excerpt))
+    for function in functions:
+        group = live_aws.function_log_group(ctx, function)
+        name = (function.get("logging") or {}).get("log_group") or f"/aws/lambda/{function['name']}"
+        excerpt = f"{function['name']}: CloudWatch Logs {name}" + ("" if group else " (default)")
+        shipped.append(live_aws.evidence(function, "/logging", excerpt))
+    if lost:
+        return Outcome.failed(
+            f"{live_aws.plural(len(lost), 'live ECS container')} without a log driver: their "
+            "output is not shipped anywhere.",
+            lost[:MAX_EVIDENCE],
+        )
+    if local or unlogged:
+        return Outcome.warned(
+            "Some live output stays local (json-file/local log driver) or API stages have no "
+            "access logging.",
+            [*local, *unlogged, *shipped][:MAX_EVIDENCE],
+        )
+    return Outcome.passed("Live logs reach a central store.", shipped[:MAX_EVIDENCE])
+
+
 @check("logs.aggregated")
+@live_aws.with_aws(_aws_aggregated, policy="worst")
 def aggregated(ctx: CheckContext) -> Outcome:
     ecs_good, ecs_bad = _ecs_logging(ctx)
     if ecs_bad:
@@ -304,7 +353,46 @@ def _explicit_group_for(function: dict, groups: list[dict]) -> bool:
     return False
 
 
+def _aws_retention(ctx: CheckContext) -> Outcome:
+    """Retention of the service's live log groups (Lambda's own groups included when seen)."""
+    groups = live_aws.log_groups(ctx)
+    functions = live_aws.functions(ctx)
+    if not groups:
+        if functions:
+            return Outcome.unknown(
+                "The log groups of the live Lambda functions are not among the service's AWS "
+                "resources (untagged, or not created yet).",
+                [
+                    live_aws.evidence(f, "/logging", f"{f['name']}: log group not seen")
+                    for f in functions
+                ][:3],
+            )
+        return live_aws.not_found("CloudWatch log group")
+    forever = [g for g in groups if not g.get("retention_days")]
+    if forever:
+        return Outcome.failed(
+            f"Live log groups that never expire: {len(forever)} of {len(groups)}.",
+            [
+                live_aws.evidence(g, "/retention_days", f"log group {g['name']}: never expires")
+                for g in forever
+            ][:MAX_EVIDENCE],
+        )
+    unseen = [f for f in functions if live_aws.function_log_group(ctx, f) is None]
+    evidence = [
+        live_aws.evidence(
+            g, "/retention_days", f"log group {g['name']}: {g['retention_days']} days"
+        )
+        for g in groups
+    ]
+    note = f"; the groups of {plural(len(unseen), 'function')} were not seen" if unseen else ""
+    return Outcome.passed(
+        f"{plural(len(groups), 'live log group')} with a retention period{note}.",
+        evidence[:MAX_EVIDENCE],
+    )
+
+
 @check("logs.retention")
+@live_aws.with_aws(_aws_retention, policy="settles_warn")
 def retention(ctx: CheckContext) -> Outcome:
     groups = _log_groups(ctx)
     forever = [g for g in groups if not _has_retention(g["retention"])]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -317,7 +318,63 @@ def _hardcoded_port_evidence(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+# Kubernetes expands $(VAR) in a container's command and args from its environment.
+_K8S_VAR_IN_COMMAND = re.compile(r"\$\(([A-Z][A-Z0-9_]*)\)|\$\{?([A-Z][A-Z0-9_]*)")
+
+
+def _live_serving_containers(ctx: CheckContext) -> list[tuple[dict, dict]]:
+    """(workload, container item) of running app containers that serve a port: they declare
+    one, or a Service selects their pods."""
+    found = []
+    for workload in live_k8s.workloads(ctx, *live_k8s.LONG_RUNNING_KINDS):
+        selected = bool(live_k8s.services_of(ctx, workload))
+        for item in workload["containers"]:
+            if not item["init"] and (item["container"].get("ports") or selected):
+                found.append((workload, item))
+    return found
+
+
+def _live_port_from_env(ctx: CheckContext) -> Outcome:
+    """The port running containers listen on: a port variable, or a literal in the command."""
+    serving = _live_serving_containers(ctx)
+    if not serving:
+        return live_k8s.not_found("container serving a port")
+    from_env, hardcoded = [], []
+    for workload, item in serving:
+        container = item["container"]
+        words = [*(container.get("command") or []), *(container.get("args") or [])]
+        command = " ".join(str(w) for w in words)
+        names = [a or b for a, b in _K8S_VAR_IN_COMMAND.findall(command)]
+        if any(is_port_variable(n) for n in names):
+            pointer = f"{item['pointer']}/{'args' if container.get('args') else 'command'}"
+            from_env.append(live_k8s.evidence(ctx, workload, pointer, command))
+            continue
+        for i, env in enumerate(container.get("env") or []):
+            if isinstance(env, dict) and is_port_variable(str(env.get("name") or "")):
+                pointer = f"{item['pointer']}/env/{i}"
+                value = env.get("value", "from a reference")
+                from_env.append(live_k8s.evidence(ctx, workload, pointer, f"{env['name']}={value}"))
+                break
+        else:
+            if _HARDCODED_IN_COMMAND.search(command):
+                hardcoded.append(live_k8s.evidence(ctx, workload, item["pointer"], command))
+    if from_env:
+        return Outcome.passed(
+            "Running containers get their listen port from the environment.", from_env[:5]
+        )
+    if hardcoded:
+        return Outcome.failed(
+            "Running containers are started with a literal listen port and no port variable.",
+            hardcoded[:5],
+        )
+    return Outcome.unknown(
+        "Running containers set no port variable; where the app takes its port from is not "
+        "visible in the cluster."
+    )
+
+
 @check("port.from-env")
+@live_k8s.with_kubernetes(_live_port_from_env, policy="best")
 def port_from_env(ctx: CheckContext) -> Outcome:
     finding = server_finding(ctx)
     if finding.kind in ("worker", "none"):
@@ -385,7 +442,47 @@ def _inherited_expose(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_port_declared(ctx: CheckContext) -> Outcome:
+    """``containerPort`` of running containers; a Service in front of a pod that declares none."""
+    declared = _declared_ports(live_k8s.view(ctx))
+    if declared:
+        return Outcome.passed(
+            f"Running containers declare the ports they serve ({len(declared)} workload(s)).",
+            declared[:5],
+        )
+    undeclared = [
+        live_k8s.evidence(ctx, w, f"{w['pod_pointer']}/containers", f"{w['kind']}/{w['name']}")
+        for w in live_k8s.workloads(ctx, *live_k8s.LONG_RUNNING_KINDS)
+        if live_k8s.services_of(ctx, w)
+    ]
+    if undeclared:
+        return Outcome.failed(
+            "A Service routes traffic to running pods whose containers declare no port.",
+            undeclared[:5],
+        )
+    return live_k8s.not_found("declared container port")
+
+
+def _aws_port_declared(ctx: CheckContext) -> Outcome:
+    """``portMappings`` of the live ECS containers (workers without one say nothing)."""
+    mapped = []
+    for item in live_aws.containers(ctx, essential_only=True):
+        ports = [str(p.get("container_port")) for p in item["container"].get("port_mappings") or []]
+        if ports:
+            pointer = f"{item['pointer']}/port_mappings"
+            excerpt = f"{item['name']}: portMappings {', '.join(ports)}"
+            mapped.append(live_aws.evidence(item["service"], pointer, excerpt))
+    if mapped:
+        return Outcome.passed(
+            f"Live ECS containers declare the ports they serve ({len(mapped)} container(s)).",
+            mapped[:5],
+        )
+    return live_aws.not_found("ECS container port mapping")
+
+
 @check("port.declared")
+@live_k8s.with_kubernetes(_live_port_declared, policy="best")
+@live_aws.with_aws(_aws_port_declared, policy="best")
 def port_declared(ctx: CheckContext) -> Outcome:
     declared = _declared_ports(ctx)
     if declared:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -132,7 +133,136 @@ def _sticky_findings(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _live_max_pods(ctx: CheckContext, workload: dict) -> int:
+    """Most pods a live workload may run at once: its replicas, or its autoscalers' maximum."""
+    counts = [live_k8s.replicas(workload) or 1]
+    for hpa in live_k8s.autoscalers_of(ctx, workload):
+        spec = hpa["object"].get("spec") or {}
+        value = spec.get("maxReplicas", spec.get("maxReplicaCount"))
+        if isinstance(value, int) and not isinstance(value, bool):
+            counts.append(value)
+    return max(counts)
+
+
+def _live_volume_findings(ctx: CheckContext) -> list[Evidence]:
+    claims = live_k8s.objects(ctx, "PersistentVolumeClaim")
+    evidence = []
+    for workload in live_k8s.workloads(ctx, *REPLICATED_KINDS):
+        unit = f"{workload['kind']}/{workload['name']}"
+        pods = _live_max_pods(ctx, workload)
+        for i, volume in enumerate(workload["pod_spec"].get("volumes") or []):
+            if not isinstance(volume, dict):
+                continue
+            pointer = f"{workload['pod_pointer']}/volumes/{i}"
+            host = volume.get("hostPath")
+            if isinstance(host, dict) and not _is_system_host_path(str(host.get("path", ""))):
+                evidence.append(
+                    live_k8s.evidence(
+                        ctx, workload, pointer, f"{unit} mounts hostPath {host.get('path')}"
+                    )
+                )
+            claim = volume.get("persistentVolumeClaim")
+            if not isinstance(claim, dict) or pods <= 1:
+                continue
+            pvc = next(
+                (
+                    c
+                    for c in claims
+                    if c["name"] == claim.get("claimName") and live_k8s.same_namespace(c, workload)
+                ),
+                None,
+            )
+            spec = (pvc or {}).get("object", {}).get("spec") or {}
+            modes = set(spec.get("accessModes") or [])
+            if modes and modes <= _SINGLE_NODE_MODES:
+                evidence.append(
+                    live_k8s.evidence(
+                        ctx,
+                        workload,
+                        pointer,
+                        f"{unit} ({pods} pods) mounts ReadWriteOnce claim {claim.get('claimName')}",
+                    )
+                )
+    return evidence
+
+
+def _live_stateless(ctx: CheckContext) -> Outcome:
+    """Running workloads: node-bound volumes, client affinity, sticky sessions."""
+    workloads = live_k8s.workloads(ctx)
+    if not workloads and not live_k8s.objects(ctx, "Service", "Ingress"):
+        return live_k8s.not_found("workload")
+    view = live_k8s.view(ctx)
+    broken = [*_live_volume_findings(ctx), *_affinity_findings(view)]
+    if broken:
+        return Outcome.failed(
+            "Running workloads keep state locally: node-bound volumes or client affinity.",
+            broken[:MAX_EVIDENCE],
+        )
+    sticky = _sticky_findings(view)
+    if sticky:
+        return Outcome.warned(
+            "A live Ingress pins clients to one instance (sticky sessions).", sticky[:MAX_EVIDENCE]
+        )
+    return Outcome.passed(
+        f"{len(workloads)} running workloads checked; no node-bound volume, client affinity or "
+        "sticky session."
+    )
+
+
+def _aws_host_volumes(service: dict) -> list[Evidence]:
+    """Volumes of a live ECS task that keep data on the instance: host paths, shared docker
+    volumes of the local driver (EFS and FSx are shared storage, task scratch space is not
+    kept)."""
+    task = service.get("task_definition") or {}
+    mounted = {
+        m.get("source_volume")
+        for c in task.get("containers") or []
+        if isinstance(c, dict)
+        for m in c.get("mount_points") or []
+    }
+    found = []
+    for i, volume in enumerate(task.get("volumes") or []):
+        if not isinstance(volume, dict) or volume.get("name") not in mounted:
+            continue
+        host_path = volume.get("host_path")
+        local_shared = volume.get("docker_scope") == "shared" and volume.get("docker_driver") in (
+            None,
+            "local",
+        )
+        if host_path and not _is_system_host_path(str(host_path)):
+            excerpt = f"{service['name']}: volume {volume['name']} on host path {host_path}"
+        elif local_shared:
+            excerpt = f"{service['name']}: shared local docker volume {volume['name']}"
+        else:
+            continue
+        found.append(live_aws.evidence(service, f"/task_definition/volumes/{i}", excerpt))
+    return found
+
+
+def _aws_stateless(ctx: CheckContext) -> Outcome:
+    """Volumes of the live ECS services' tasks."""
+    services = live_aws.ecs_services(ctx)
+    if not services:
+        return live_aws.not_found("ECS service")
+    broken = [e for s in services for e in _aws_host_volumes(s)]
+    if broken:
+        return Outcome.failed(
+            "Live ECS tasks keep state on their instance (host-path or shared local volumes).",
+            broken[:MAX_EVIDENCE],
+        )
+    unread = [s for s in services if live_aws.unreadable(s, "task_definition")]
+    if len(unread) == len(services):
+        return Outcome.unknown("The task definitions of the live ECS services could not be read.")
+    return Outcome.passed(
+        f"{live_aws.plural(len(services) - len(unread), 'live ECS service')} checked; no task "
+        "keeps state on its instance.",
+        [live_aws.evidence(s, "/task_definition/volumes", s["name"]) for s in services][:3],
+    )
+
+
 @check("processes.stateless")
+@live_k8s.with_kubernetes(_live_stateless, policy="worst")
+@live_aws.with_aws(_aws_stateless, policy="worst")
 def stateless(ctx: CheckContext) -> Outcome:
     broken = [*_volume_findings(ctx), *_affinity_findings(ctx), *_session_findings(ctx)]
     if broken:

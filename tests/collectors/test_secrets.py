@@ -150,3 +150,15 @@ def test_it_scans_five_thousand_typical_files_in_seconds():
     start = time.perf_counter()
     assert sum(len(find_secrets(f"app/m{n}.py", body)) for n in range(5000)) == 0
     assert time.perf_counter() - start < 20
+
+
+def test_a_pem_header_without_a_key_body_is_not_a_private_key():
+    from scorecards.collectors.repo_files.secrets import find_secrets
+
+    message = "raise ValueError(\"must be a PEM key ('-----BEGIN RSA PRIVATE KEY-----' ...)\")\n"
+    assert find_secrets("app/config.py", message) == []
+    body = "A" * 64
+    pem = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    assert [s["rule"] for s in find_secrets("deploy/key.pem.txt", pem)] == ["secret.private-key"]
+    inline = f'{{"key": "-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----"}}\n'
+    assert [s["rule"] for s in find_secrets("config/app.json", inline)] == ["secret.private-key"]

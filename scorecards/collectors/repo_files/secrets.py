@@ -256,6 +256,8 @@ def find_secrets(path: str, text: str) -> list[dict]:
             for value in plugin.analyze_string(line):
                 hidden = _token_spans(plugin, kind, line, value)
                 signal = _token_signal(path, lang, number, line, kind, plugin.secret_type, hidden)
+                if signal and kind == "private-key" and not _has_key_body(lines, number):
+                    continue  # a PEM header in a message or a parser, with no key after it
                 if signal:
                     found.setdefault((number, signal["rule"]), signal)
 
@@ -268,6 +270,18 @@ def find_secrets(path: str, text: str) -> list[dict]:
             for signal in _keyword_signals(path, lang, number, line):
                 found.setdefault((number, signal["rule"]), signal)
     return sorted(found.values(), key=lambda s: (s["line"], s["rule"]))[:MAX_SECRETS_PER_FILE]
+
+
+# Base64 of a key body: on the header's own line (JSON/YAML strings with "\n" escapes) or on
+# the lines that follow it.
+_KEY_BODY = re.compile(r"(?:\\n|^|\s)[A-Za-z0-9+/]{16,}")
+
+
+def _has_key_body(lines: list[str], number: int) -> bool:
+    header = lines[number - 1]
+    after = header.split("PRIVATE KEY-----", 1)[-1]
+    following = lines[number : number + 2]
+    return any(_KEY_BODY.search(chunk) for chunk in (after, *following))
 
 
 def _matching_lines(pattern: re.Pattern[str], text: str) -> list[int]:

@@ -1,0 +1,174 @@
+"""Repository facts from a GitHub tarball (``.tar.gz``), read as a stream, never extracted.
+
+GitHub's archives hold one top folder, ``{owner}-{repo}-{sha7}/``, which is stripped. Nothing
+is written to disk, and these members are never read:
+
+- names that are absolute, contain a ``..`` component or a NUL byte, or lie outside the top
+  folder: reported in ``errors`` (and in ``rejected``);
+- symbolic and hard links: counted in ``skipped.link`` (and listed in ``rejected``), never
+  followed, so a link cannot make the analysis read outside the repository;
+- devices, FIFOs and other special files: reported in ``errors`` (and in ``rejected``);
+- regular files over ``max_file_bytes``: counted in ``skipped.too_large``.
+
+The archive is read twice as a stream: first the names (the exclusions of
+``.twelve-factor.yml`` and the Helm chart folders need the whole listing), then the bodies of
+the kept files, one at a time. Decompression goes through ``gzip.GzipFile`` under
+``tarfile``'s plain stream mode (``r|``) rather than ``r|gz``: ``GzipFile`` inflates at most
+what is asked for, while ``r|gz`` inflates whole compressed blocks at once and re-slices its
+buffer on every read, so a run of zeros would cost tens of megabytes and quadratic copying.
+Memory stays bounded by one file body plus the facts, whatever the size of the repository;
+the sizes the headers declare are summed against ``max_unpacked_bytes`` (a gzip bomb stops
+after the listing pass, before any body is read).
+"""
+
+from __future__ import annotations
+
+import gzip
+import tarfile
+import zlib
+from dataclasses import dataclass, field
+from typing import IO
+
+from scorecards.collectors.github.errors import GitHubError, TooLarge
+from scorecards.collectors.localdir import check_member_path, collect_entries, shown_name
+from scorecards.collectors.repo_files import walk
+
+_SPECIAL = {
+    tarfile.CHRTYPE: "character device",
+    tarfile.BLKTYPE: "block device",
+    tarfile.FIFOTYPE: "FIFO",
+    tarfile.CONTTYPE: "contiguous file",
+}
+
+
+@dataclass
+class Listing:
+    """What the first pass learnt: archive name -> relative path of every readable file."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    oversized: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason), not links
+    link_members: list[tuple[str, str]] = field(default_factory=list)
+    config: bytes | None = None
+    top: str | None = None
+
+    def report(self) -> list[dict[str, str]]:
+        """Every member left out for safety, for the caller's log: links included."""
+        return [
+            {"member": shown_name(name), "reason": reason}
+            for name, reason in [*self.rejected, *self.link_members]
+        ]
+
+
+@dataclass
+class TarballFacts:
+    facts: dict
+    rejected: list[dict[str, str]]
+
+
+def read_tarball(
+    fileobj: IO[bytes],
+    *,
+    root_name: str,
+    commit: str | None,
+    max_file_bytes: int = walk.MAX_FILE_BYTES,
+    max_members: int = 200_000,
+    max_unpacked_bytes: int = 4 * 1024**3,
+    source: str = "github",
+) -> TarballFacts:
+    """Repository facts (docs/repo-facts.md) of a GitHub ``.tar.gz`` held in ``fileobj``.
+
+    ``fileobj`` must be seekable (a spool file): it is read twice. Raises ``GitHubError``
+    when it is not a gzip tar archive, ``TooLarge`` past ``max_members`` entries or when the
+    members add up to more than ``max_unpacked_bytes``.
+    """
+    try:
+        fileobj.seek(0)
+        listing = _list(fileobj, max_file_bytes, max_members, max_unpacked_bytes)
+
+        def contents(kept: frozenset[str]):
+            fileobj.seek(0)
+            with _open(fileobj) as archive:
+                for member in archive:
+                    rel = listing.files.get(member.name)
+                    if rel is None or rel not in kept or not member.isreg():
+                        continue
+                    handle = archive.extractfile(member)
+                    if handle is not None:
+                        yield rel, handle.read(max_file_bytes + 1)
+
+        facts = collect_entries(
+            list(listing.files.values()),
+            contents,
+            root_name,
+            commit=commit,
+            source=source,
+            config=listing.config,
+            oversized=listing.oversized,
+            links=listing.links,
+            rejected=listing.rejected,
+            max_file_bytes=max_file_bytes,
+        )
+    except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
+        raise GitHubError(f"archive of {root_name} is not a readable .tar.gz: {exc}") from None
+    return TarballFacts(facts=facts, rejected=listing.report())
+
+
+def _open(fileobj: IO[bytes]) -> tarfile.TarFile:
+    """A forward-only tar reader over a gzip stream that inflates only what is read."""
+    return tarfile.open(fileobj=gzip.GzipFile(fileobj=fileobj, mode="rb"), mode="r|")
+
+
+def _list(
+    fileobj: IO[bytes], max_file_bytes: int, max_members: int, max_unpacked_bytes: int
+) -> Listing:
+    listing = Listing()
+    count = unpacked = 0
+    with _open(fileobj) as archive:
+        for member in archive:
+            count += 1
+            unpacked += max(0, member.size)
+            if count > max_members:
+                raise TooLarge(f"archive has more than {max_members} entries", limit=max_members)
+            if unpacked > max_unpacked_bytes:
+                raise TooLarge(
+                    f"archive unpacks to more than {max_unpacked_bytes} bytes",
+                    limit=max_unpacked_bytes,
+                )
+            _classify(member, archive, listing, max_file_bytes)
+    return listing
+
+
+def _classify(
+    member: tarfile.TarInfo, archive: tarfile.TarFile, listing: Listing, max_file_bytes: int
+) -> None:
+    name = member.name
+    rel, problem = check_member_path(name)
+    if rel is None:
+        listing.rejected.append((name, problem or "unsafe name"))
+        return
+    top, _, inner = rel.partition("/")
+    if listing.top is None and (inner or member.isdir()):
+        listing.top = top  # GitHub's "{owner}-{repo}-{sha7}" folder, the first entry
+    if top != listing.top or not inner:
+        if not (member.isdir() and top == listing.top):
+            listing.rejected.append((name, "outside the archive's top folder"))
+        return
+    if member.isdir():
+        return
+    if member.issym() or member.islnk():
+        listing.links.append(inner)
+        kind = "symbolic link" if member.issym() else "hard link"
+        listing.link_members.append((name, kind))
+        return
+    if not member.isreg():
+        listing.rejected.append((name, f"special file ({_SPECIAL.get(member.type, 'unknown')})"))
+        return
+    if member.size > max_file_bytes:
+        listing.oversized.append(inner)
+        return
+    if inner in walk.CONFIG_NAMES and listing.config is None:
+        handle = archive.extractfile(member)
+        listing.config = handle.read(max_file_bytes + 1) if handle is not None else None
+    listing.files[name] = inner
