@@ -12,12 +12,12 @@ memoised per service through ``CheckContext.memo``.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 
+from scorecards.checks import live as live_join
 from scorecards.checks.context import CheckContext
-from scorecards.checks.results import Evidence, Outcome, Status, short_excerpt
+from scorecards.checks.results import Evidence, Outcome, short_excerpt
 
 SOURCE = "aws"
 MAX_EVIDENCE = 5
@@ -231,21 +231,11 @@ def not_found(what: str) -> Outcome:
 
 # --- joining live and repository verdicts ---------------------------------------------------
 
-_RANK = {Status.FAIL: 3, Status.WARN: 2, Status.PASS: 1}
-POLICIES = ("worst", "best", "live", "settles_warn")
-
-
-def _conclusive(outcome: Outcome | None) -> bool:
-    return outcome is not None and outcome.status in _RANK
-
-
-def _evidence(first: Outcome, second: Outcome) -> list[Evidence]:
-    merged = list(dict.fromkeys([*first.evidence[:4], *second.evidence[:2]]))
-    return merged[: MAX_EVIDENCE + 1]
+POLICIES = live_join.POLICIES
 
 
 def combine(
-    other: Outcome, live: Outcome, policy: str = "worst", label: str = "Repository"
+    other: Outcome, live_outcome: Outcome, policy: str = "worst", label: str = "Repository"
 ) -> Outcome:
     """One verdict from the repository's (or other sources') verdict and the live AWS one.
 
@@ -257,36 +247,10 @@ def combine(
     replaces a repository warning that only says "AWS decides this"). Evidence lists both,
     the deciding side first.
     """
-    if policy not in POLICIES:
-        raise ValueError(policy)
-    if not _conclusive(live):
-        if _conclusive(other) or other.status == Status.NA or live.status != Status.UNKNOWN:
-            return other
-        return Outcome(
-            Status.UNKNOWN, _evidence(live, other), f"AWS: {live.message} {label}: {other.message}"
-        )
-    if not _conclusive(other):
-        return Outcome(
-            live.status, _evidence(live, other), f"AWS: {live.message} {label}: {other.message}"
-        )
-    if policy == "live":
-        live_decides = True
-    elif policy == "best":
-        live_decides = _RANK[live.status] <= _RANK[other.status]
-    elif policy == "settles_warn" and other.status == Status.WARN:
-        live_decides = True  # the repository's warning was "AWS decides this"; AWS answered
-    else:
-        live_decides = _RANK[live.status] >= _RANK[other.status]
-    if live_decides:
-        return Outcome(
-            live.status, _evidence(live, other), f"AWS: {live.message} {label}: {other.message}"
-        )
-    return Outcome(
-        other.status, _evidence(other, live), f"{label}: {other.message} AWS: {live.message}"
-    )
+    return live_join.combine(other, live_outcome, policy, label, "AWS")
 
 
-LiveCheck = Callable[[CheckContext], Outcome]
+LiveCheck = live_join.LiveCheck
 
 
 def with_aws(live_check: LiveCheck, policy: str = "worst") -> Callable[[Callable], Callable]:
@@ -297,23 +261,13 @@ def with_aws(live_check: LiveCheck, policy: str = "worst") -> Callable[[Callable
     another live source that was ingested (a check already joined with Kubernetes facts).
     Place it directly above the check function, under any other live decorator.
     """
-    if policy not in POLICIES:
-        raise ValueError(policy)
-
-    def decorate(function: Callable) -> Callable:
-        @functools.wraps(function)
-        def decorated(ctx: CheckContext) -> Outcome:
-            if ctx.aws is None:
-                return function(ctx)
-            live = live_check(ctx)
-            if ctx.repo is None:
-                reads_kubernetes = getattr(function, "live_kubernetes", None) is not None
-                if not (reads_kubernetes and ctx.kubernetes is not None):
-                    return live
-                return combine(function(ctx), live, policy, "Other sources")
-            return combine(function(ctx), live, policy)
-
-        decorated.live_aws = live_check  # type: ignore[attr-defined]
-        return decorated
-
-    return decorate
+    return live_join.joined(
+        live_check,
+        policy,
+        facts="aws",
+        marker="live_aws",
+        other_facts="kubernetes",
+        other_marker="live_kubernetes",
+        combine_with=combine,
+        policies=POLICIES,
+    )

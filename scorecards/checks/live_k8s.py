@@ -15,13 +15,13 @@ Every view is memoised per service through ``CheckContext.memo``.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 
 from scorecards.checks import deployables as d
+from scorecards.checks import live as live_join
 from scorecards.checks.context import CheckContext
-from scorecards.checks.results import Evidence, Outcome, Status, short_excerpt
+from scorecards.checks.results import Evidence, Outcome, short_excerpt
 
 SOURCE = "kubernetes"
 MAX_EVIDENCE = 5
@@ -294,17 +294,7 @@ def image_name(image: object) -> str:
 
 # --- joining live and repository verdicts ---------------------------------------------------
 
-_RANK = {Status.FAIL: 3, Status.WARN: 2, Status.PASS: 1}
 POLICIES = ("worst", "best", "live")
-
-
-def _conclusive(outcome: Outcome | None) -> bool:
-    return outcome is not None and outcome.status in _RANK
-
-
-def _evidence(first: Outcome, second: Outcome) -> list[Evidence]:
-    merged = list(dict.fromkeys([*first.evidence[:4], *second.evidence[:2]]))
-    return merged[: MAX_EVIDENCE + 1]
 
 
 def combine(
@@ -317,38 +307,10 @@ def combine(
     repository pass and the reverse), ``best`` (for "something exists somewhere" rules), or
     ``live`` (what runs decides). Evidence lists both, the deciding side first.
     """
-    if policy not in POLICIES:
-        raise ValueError(policy)
-    if repo is None:
-        return live
-    if not _conclusive(live):
-        if _conclusive(repo) or repo.status == Status.NA or live.status != Status.UNKNOWN:
-            return repo
-        return Outcome(
-            Status.UNKNOWN, _evidence(live, repo), f"{live.message} {label}: {repo.message}"
-        )
-    if not _conclusive(repo):
-        return Outcome(
-            live.status,
-            _evidence(live, repo),
-            f"Kubernetes: {live.message} {label}: {repo.message}",
-        )
-    if policy == "live":
-        live_decides = True
-    elif policy == "best":
-        live_decides = _RANK[live.status] <= _RANK[repo.status]
-    else:
-        live_decides = _RANK[live.status] >= _RANK[repo.status]
-    if live_decides:
-        winner, other = live, repo
-        message = f"Kubernetes: {live.message} {label}: {repo.message}"
-    else:
-        winner, other = repo, live
-        message = f"{label}: {repo.message} Kubernetes: {live.message}"
-    return Outcome(winner.status, _evidence(winner, other), message)
+    return live_join.combine(repo, live, policy, label, "Kubernetes", POLICIES)
 
 
-LiveCheck = Callable[[CheckContext], Outcome]
+LiveCheck = live_join.LiveCheck
 
 
 def with_kubernetes(live_check: LiveCheck, policy: str = "worst") -> Callable[[Callable], Callable]:
@@ -359,28 +321,16 @@ def with_kubernetes(live_check: LiveCheck, policy: str = "worst") -> Callable[[C
     live verdict stands alone, unless the wrapped function reads AWS facts that were ingested
     (``live_aws.with_aws``): its verdict then joins as "Other sources".
     """
-    if policy not in POLICIES:
-        raise ValueError(policy)
-
-    def decorate(function: Callable) -> Callable:
-        @functools.wraps(function)
-        def decorated(ctx: CheckContext) -> Outcome:
-            if ctx.kubernetes is None:
-                return function(ctx)
-            live = live_check(ctx)
-            if ctx.repo is None:
-                # Without a repository the wrapped function only counts when it reads another
-                # live source that was ingested (a check already joined with AWS facts).
-                reads_aws = getattr(function, "live_aws", None) is not None
-                if not (reads_aws and ctx.aws is not None):
-                    return live
-                return combine(function(ctx), live, policy, "Other sources")
-            return combine(function(ctx), live, policy)
-
-        decorated.live_kubernetes = live_check  # type: ignore[attr-defined]
-        return decorated
-
-    return decorate
+    return live_join.joined(
+        live_check,
+        policy,
+        facts="kubernetes",
+        marker="live_kubernetes",
+        other_facts="aws",
+        other_marker="live_aws",
+        combine_with=combine,
+        policies=POLICIES,
+    )
 
 
 def not_found(what: str) -> Outcome:
