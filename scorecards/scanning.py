@@ -288,20 +288,26 @@ def plan_services(scan_id: int) -> list[int]:
         ids = [scan.service.pk]
     else:
         runs = _latest_runs(scan)
-        repos = []
-        for source in REPO_SOURCES:
-            if source in runs:
-                for repo in runs[source].inventory.data.get("repos", []):
-                    digest = repo.get("facts_digest")
-                    facts = Facts.objects.filter(digest=digest).values_list("data", flat=True)
-                    repos.append(
-                        RepoEntry(
-                            full_name=repo["full_name"],
-                            facts=facts.first() if digest else None,
-                            topics=repo.get("topics") or [],
-                            default_branch=repo.get("default_branch") or "",
-                        )
-                    )
+        entries = [
+            repo
+            for source in REPO_SOURCES
+            if source in runs
+            for repo in runs[source].inventory.data.get("repos", [])
+        ]
+        # One query for every repository's facts, not one per repository.
+        digests = [r["facts_digest"] for r in entries if r.get("facts_digest")]
+        facts_by_digest = dict(
+            Facts.objects.filter(digest__in=digests).values_list("digest", "data")
+        )
+        repos = [
+            RepoEntry(
+                full_name=repo["full_name"],
+                facts=facts_by_digest.get(repo.get("facts_digest")),
+                topics=repo.get("topics") or [],
+                default_branch=repo.get("default_branch") or "",
+            )
+            for repo in entries
+        ]
         aws = runs["aws"].inventory.data.get("resources", []) if "aws" in runs else []
         k8s = runs["kubernetes"].inventory.data.get("objects", []) if "kubernetes" in runs else []
         specs = resolve_services(repos, aws, k8s, _discovery_keys())
