@@ -2,13 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from portal.metrics import metrics_view
 from scorecards import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("services/", include("scorecards.web.service_urls")),
+    path("factors/", include("scorecards.web.factor_urls")),
+    path("dashboard/", include("scorecards.web.dashboard_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Also answered by portal.middleware.ProbeMiddleware, ahead of host and HTTPS checks.

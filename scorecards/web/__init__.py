@@ -1,0 +1,1 @@
+"""The portal's pages: server-rendered templates with htmx, reading stored scorecards only."""
