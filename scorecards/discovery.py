@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from scorecards.collectors import aws, kubernetes
+
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -112,6 +114,51 @@ def catalog_components(facts: dict) -> list[dict]:
     return found
 
 
+_PATH_LISTS = (
+    "dockerfiles",
+    "documents",
+    "terraform",
+    "procfiles",
+    "env_files",
+    "scripts",
+    "manifests",
+    "lockfiles",
+    "signals",
+    "errors",
+)
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def scope_to_component(facts: dict, folder: str, other_folders: Iterable[str]) -> dict:
+    """The facts one component of a monorepo is judged on.
+
+    Its own folder, plus what belongs to no component (the repository's CI workflows,
+    Dependabot/Renovate config, CODEOWNERS, root lockfiles of a workspace): shared files apply
+    to every component, a sibling's Dockerfile or lockfile does not.
+    """
+    others = [f for f in other_folders if f and f != folder and not _under(folder, f)]
+    if not others and not folder:
+        return facts
+
+    def keep(path: str) -> bool:
+        if folder and _under(path, folder):
+            return True
+        return not any(_under(path, other) for other in others)
+
+    scoped = dict(facts)
+    for key in _PATH_LISTS:
+        items = facts.get(key)
+        if isinstance(items, list):
+            scoped[key] = [i for i in items if not isinstance(i, dict) or keep(i.get("path", ""))]
+    if isinstance(facts.get("paths"), list):
+        scoped["paths"] = [p for p in facts["paths"] if keep(p)]
+    scoped["component"] = folder
+    return scoped
+
+
 def codeowners_team(facts: dict) -> str | None:
     """The owner of the repository root: the last CODEOWNERS rule matching every file."""
     for codeowners in facts.get("codeowners", []):
@@ -145,50 +192,20 @@ class _Registry:
         return self.by_slug[slug]
 
 
-def _tag(tags: dict, keys: Iterable[str]) -> str | None:
-    lowered = {str(k).lower(): v for k, v in (tags or {}).items()}
-    for key in keys:
-        value = lowered.get(key.lower())
-        if value:
-            return str(value)
-    return None
+def _aws_keys(resource: dict, keys: DiscoveryKeys) -> tuple[str | None, str | None]:
+    return aws.service_keys(resource, tag_keys=keys.aws_name_tags, team_keys=keys.aws_team_tags)
 
 
-def _aws_name(resource: dict, keys: DiscoveryKeys) -> str | None:
-    named = _tag(resource.get("tags") or {}, keys.aws_name_tags)
-    if named:
-        return named
-    if resource.get("type") in ("lambda.function", "ecs.service"):
-        return resource.get("name")
-    return None
-
-
-def _k8s_labels(obj: dict) -> dict:
-    return (
-        obj.get("labels") or ((obj.get("object") or {}).get("metadata") or {}).get("labels")
-    ) or {}
-
-
-def _k8s_name(obj: dict, keys: DiscoveryKeys) -> str:
-    labels = _k8s_labels(obj)
-    return (
-        labels.get(keys.k8s_part_of_label)
-        or next((labels[k] for k in keys.k8s_name_labels if labels.get(k)), None)
-        or obj["name"]
+def _k8s_keys(obj: dict, keys: DiscoveryKeys) -> tuple[str | None, str | None]:
+    return kubernetes.service_keys(
+        obj,
+        name_labels=keys.k8s_name_labels,
+        part_of_label=keys.k8s_part_of_label,
+        team_labels=keys.k8s_team_labels,
     )
 
 
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
-
-
-def _k8s_target(obj: dict, workloads: dict[tuple, str]) -> str | None:
-    """The service of the workload an HPA, PDB or Service points at, when it can be told."""
-    spec = (obj.get("object") or {}).get("spec") or {}
-    where = (obj.get("cluster"), obj.get("namespace"))
-    if obj["kind"] == "HorizontalPodAutoscaler":
-        target = spec.get("scaleTargetRef") or {}
-        return workloads.get((*where, target.get("kind"), target.get("name")))
-    return None
 
 
 def resolve_services(
@@ -224,30 +241,46 @@ def resolve_services(
             spec.set_team(fallback_team, "CODEOWNERS")
             spec.set_team(topic_team, "GitHub topic")
 
-    for resource in aws_resources:
-        name = _aws_name(resource, keys)
+    # The same keys the collectors use for per-service facts (aws/kubernetes.service_keys), so
+    # discovery and the facts the checks see agree on what belongs to whom.
+    resources = list(aws_resources)
+    owned: dict[str, list[dict]] = {}
+    for resource in resources:
+        name, team = _aws_keys(resource, keys)
         if not name:
-            continue
+            continue  # log groups follow their writers, below
         spec = registry.get(name)
-        if resource.get("arn") and resource["arn"] not in spec.aws_arns:
-            spec.aws_arns.append(resource["arn"])
+        owned.setdefault(spec.slug, []).append(resource)
         spec.note("aws", resource.get("arn") or name)
-        spec.set_team(_tag(resource.get("tags") or {}, keys.aws_team_tags), "AWS tag")
+        spec.set_team(team, "AWS tag")
+    for slug, own in owned.items():
+        spec = registry.by_slug[slug]
+        for resource in own + aws.log_groups_of(resources, own):
+            if resource.get("arn") and resource["arn"] not in spec.aws_arns:
+                spec.aws_arns.append(resource["arn"])
 
     objects = list(k8s_objects)
-    workloads: dict[tuple, str] = {}
+    members: dict[str, list[dict]] = {}
     for obj in objects:
-        if obj.get("kind") in _WORKLOADS:
-            name = _k8s_name(obj, keys)
-            workloads[(obj.get("cluster"), obj.get("namespace"), obj["kind"], obj["name"])] = name
-    for obj in objects:
-        name = _k8s_target(obj, workloads) or _k8s_name(obj, keys)
+        name, team = _k8s_keys(obj, keys)
+        if not name and obj.get("kind") in _WORKLOADS:
+            name = obj["name"]  # an unlabelled workload is a service of its own
+        if not name:
+            continue  # Services, HPAs, PDBs... join the workloads they point at, below
         spec = registry.get(name)
-        locator = obj.get("locator") or f"{obj.get('namespace')}/{obj['kind']}/{obj['name']}"
-        if locator not in spec.k8s_locators:
-            spec.k8s_locators.append(locator)
-        spec.note("kubernetes", locator)
-        spec.set_team(_tag(_k8s_labels(obj), keys.k8s_team_labels), "Kubernetes label")
+        members.setdefault(spec.slug, []).append(obj)
+        spec.set_team(team, "Kubernetes label")
+    claimed = {id(o) for own in members.values() for o in own}
+    for slug, own in members.items():
+        unclaimed = [o for o in objects if id(o) not in claimed]
+        own.extend(kubernetes.related_objects(unclaimed, own))
+        claimed.update(id(o) for o in own)
+        spec = registry.by_slug[slug]
+        for obj in own:
+            locator = obj.get("locator") or f"{obj.get('namespace')}/{obj['kind']}/{obj['name']}"
+            if locator not in spec.k8s_locators:
+                spec.k8s_locators.append(locator)
+            spec.note("kubernetes", locator)
 
     return sorted(registry.by_slug.values(), key=lambda s: s.slug)
 

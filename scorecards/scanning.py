@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -33,6 +33,7 @@ from scorecards.discovery import (
     DiscoveryKeys,
     RepoEntry,
     resolve_services,
+    scope_to_component,
     slice_aws,
     slice_kubernetes,
     slugify,
@@ -158,18 +159,38 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
         return scan.progress
 
 
-def _previous_repos(source: str) -> dict[str, dict]:
-    """What the last successful run of a repository source knew per repository (ETags)."""
-    run = (
-        SourceRun.objects.filter(source=source, state=SourceRun.State.DONE)
-        .exclude(inventory=None)
-        .order_by("-finished_at")
-        .select_related("inventory")
+def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
+    """Per repository, the newest entry a successful run of ``source`` stored (up to ``scan``).
+
+    The last organisation-wide run, overlaid with the single-service runs (webhook rescans)
+    after it: a single-service run lists one repository, so taking the last run alone would
+    forget every other repository's facts and ETag -- and retire their services.
+    """
+    runs = SourceRun.objects.filter(source=source, state=SourceRun.State.DONE).exclude(
+        inventory=None
+    )
+    if scan is not None:
+        runs = runs.filter(scan__created_at__lte=scan.created_at)
+    base = (
+        runs.filter(scan__service=None)
+        .select_related("inventory", "scan")
+        .order_by("-scan__created_at")
         .first()
     )
-    if run is None:
-        return {}
-    return {r["full_name"]: r for r in run.inventory.data.get("repos", [])}
+    newer = runs.exclude(scan__service=None)
+    if base is not None:
+        newer = newer.filter(scan__created_at__gt=base.scan.created_at)
+    entries: dict[str, dict] = {}
+    for run in [base, *newer.select_related("inventory").order_by("scan__created_at")]:
+        if run is not None:
+            for repo in run.inventory.data.get("repos", []):
+                entries[repo["full_name"]] = repo
+    return entries
+
+
+def _previous_repos(source: str) -> dict[str, dict]:
+    """What successful runs of a repository source knew per repository (ETags, facts)."""
+    return _repo_entries(source)
 
 
 def _run_collector(scan: Scan, source: str) -> src.SourceOutput:
@@ -227,6 +248,8 @@ def collect_source(scan_id: int, source: str) -> bool:
         )
         run.inventory = Facts.store(inventory)
         run.requests = output.requests
+        if output.retry_at is not None:
+            run.requests = {**output.requests, "retry_at": output.retry_at}
         run.error = "\n".join(output.errors)[:2000]
         run.state = SourceRun.State.DONE
     run.finished_at = timezone.now()
@@ -241,10 +264,39 @@ def collect_source(scan_id: int, source: str) -> bool:
             requests=run.requests,
             seconds=seconds,
         )
+        if run.requests.get("retry_at"):
+            entry["retry_at"] = _iso(run.requests["retry_at"])
         entry.pop("current", None)
 
     _update_progress(scan_id, finish)
     return _sources_finished(scan)
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")
+
+
+def rate_limit_reset(scan_id: int, source: str) -> datetime | None:
+    """When a rate limit cut this source's collection short: the moment it resets."""
+    requests = (
+        SourceRun.objects.filter(scan_id=scan_id, source=source)
+        .values_list("requests", flat=True)
+        .first()
+    )
+    retry_at = (requests or {}).get("retry_at")
+    return datetime.fromtimestamp(retry_at, tz=UTC) if retry_at else None
+
+
+def request_follow_up(scan_id: int, source: str) -> tuple[Scan, bool]:
+    """A scan of ``source`` for what ``scan_id`` could not reach (coalesced like any other)."""
+    earlier = Scan.objects.select_related("service").get(pk=scan_id)
+    return request_scan(
+        Scan.Trigger.SCHEDULE,
+        service=earlier.service,
+        sources=[source],
+        reason=f"resumes scan {scan_id}: {source} rate limit reset",
+        requested_by=earlier.requested_by,
+    )
 
 
 def _sources_finished(scan: Scan) -> bool:
@@ -288,12 +340,7 @@ def plan_services(scan_id: int) -> list[int]:
         ids = [scan.service.pk]
     else:
         runs = _latest_runs(scan)
-        entries = [
-            repo
-            for source in REPO_SOURCES
-            if source in runs
-            for repo in runs[source].inventory.data.get("repos", [])
-        ]
+        entries = [repo for source in REPO_SOURCES for repo in _repo_entries(source, scan).values()]
         # One query for every repository's facts, not one per repository.
         digests = [r["facts_digest"] for r in entries if r.get("facts_digest")]
         facts_by_digest = dict(
@@ -353,15 +400,13 @@ def _upsert_services(specs) -> list[int]:
 # --- step 3: score ------------------------------------------------------------------------
 
 
-def _repo_facts(service: Service, run: SourceRun | None) -> tuple[dict | None, dict]:
-    """The repository facts of a service from a run, and the repo entry they came from."""
-    if run is None or not service.repository:
+def _repo_facts(service: Service, entries: dict[str, dict]) -> tuple[dict | None, dict]:
+    """The repository facts of a service, and the repo entry they came from."""
+    repo = entries.get(service.repository) if service.repository else None
+    if not repo or not repo.get("facts_digest"):
         return None, {}
-    for repo in run.inventory.data.get("repos", []):
-        if repo["full_name"] == service.repository and repo.get("facts_digest"):
-            facts = Facts.objects.get(digest=repo["facts_digest"])
-            return facts.data, {**repo, "facts_pk": facts.pk}
-    return None, {}
+    facts = Facts.objects.get(digest=repo["facts_digest"])
+    return facts.data, {**repo, "facts_pk": facts.pk}
 
 
 def score_service(scan_id: int, service_id: int, today: date | None = None) -> bool:
@@ -395,14 +440,27 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     this_scan = {r.source: r for r in scan.source_runs.select_related("inventory")}
     latest = _latest_runs(scan)
     facts_by_source: dict[str, tuple[dict | None, dict, bool, str]] = {}
-    for source in ("github", "local"):
-        run = latest.get(source)
-        facts, entry = _repo_facts(service, run)
+    siblings = None
+    for source in REPO_SOURCES:
+        facts, entry = _repo_facts(service, _repo_entries(source, scan))
         if facts is not None:
-            failed_now = source in this_scan and this_scan[source].state == SourceRun.State.FAILED
-            failed_repo = entry.get("status") == "failed"
-            stale = failed_now or failed_repo
-            facts_by_source[source] = (facts, entry, stale, this_scan.get(source, run).error)
+            if siblings is None:
+                siblings = list(
+                    Service.objects.filter(repository=service.repository, retired=False)
+                    .exclude(pk=service.pk)
+                    .values_list("repository_path", flat=True)
+                )
+            if service.repository_path or any(siblings):
+                # A monorepo component: judged on its folder and the shared files only.
+                facts = scope_to_component(facts, service.repository_path, siblings)
+                entry = {k: v for k, v in entry.items() if k != "facts_pk"}
+            run = this_scan.get(source)
+            failed_now = run is not None and run.state == SourceRun.State.FAILED
+            # "deferred": a rate limit stopped the scan before this repository was fetched.
+            not_refreshed = entry.get("status") in ("failed", "deferred")
+            stale = failed_now or not_refreshed
+            error = (run.error if run is not None else "") or entry.get("error", "")
+            facts_by_source[source] = (facts, entry, stale, error)
     for source, slicer, links in (
         ("aws", slice_aws, service.aws_resources),
         ("kubernetes", slice_kubernetes, service.k8s_workloads),

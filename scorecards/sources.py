@@ -42,6 +42,9 @@ class SourceOutput:
     repos: list[RepoResult] = field(default_factory=list)
     requests: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # When a rate limit cut the collection short: the epoch second it resets, so a follow-up
+    # scan can finish the work then.
+    retry_at: float | None = None
 
 
 def configured_sources() -> list[str]:
@@ -175,11 +178,44 @@ def collect_github_source(
     output = SourceOutput(inventory={"repos": []})
     with GitHubClient(config) as client:
         repos = []
+        limited = None
+        unlisted: list[str] = []
         for org in config.orgs:
-            repos += list_repositories(client, org)
+            if limited is not None:
+                unlisted.append(org)
+                continue
+            try:
+                repos += list_repositories(client, org)
+            except RateLimited as exc:
+                limited = exc
+                unlisted.append(org)
+            except GitHubError as exc:
+                output.errors.append(f"listing {org}: {exc}")
+                unlisted.append(org)
+        if unlisted and len(unlisted) == len(config.orgs):
+            # Nothing listed: fail the source, so the scan keeps the last good inventory.
+            raise limited or GitHubError("; ".join(output.errors))
         if only is not None:
             repos = [r for r in repos if r.full_name in only]
-        limited = None
+        # Repositories of an organisation that could not be listed keep their last facts,
+        # marked, rather than disappearing (and their services being retired) for a blip.
+        lowered = {org.lower() for org in unlisted}
+        for full_name, before in previous.items():
+            if full_name.split("/", 1)[0].lower() in lowered and (
+                only is None or full_name in only
+            ):
+                output.repos.append(
+                    RepoResult(
+                        full_name=full_name,
+                        status="deferred" if limited is not None else "failed",
+                        facts_digest=before.get("facts_digest", ""),
+                        etag=before.get("etag", ""),
+                        commit=before.get("commit", ""),
+                        topics=before.get("topics") or [],
+                        default_branch=before.get("default_branch", ""),
+                        error="" if limited is not None else "organisation listing failed",
+                    )
+                )
         for index, repo in enumerate(repos, start=1):
             before = previous.get(repo.full_name) or {}
             carried = RepoResult(
@@ -228,8 +264,9 @@ def collect_github_source(
             deferred = sum(1 for r in output.repos if r.status == "deferred")
             output.errors.append(
                 f"rate limit reached: {deferred} repositories keep their last facts "
-                f"until the next scan ({limited})"
+                f"until the follow-up scan when it resets ({limited})"
             )
+            output.retry_at = limited.reset_epoch
         stats = client.stats
         output.requests = {
             "total": stats["requests"],

@@ -10,8 +10,10 @@ repeats only what was not stored.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from scorecards import scanning
 from scorecards.models import Scan, Service
@@ -59,8 +61,32 @@ def scan_service(service_id: int, trigger: str = Scan.Trigger.MANUAL, reason: st
 
 @shared_task(**RETRY)
 def collect_source(scan_id: int, source: str) -> None:
-    if scanning.collect_source(scan_id, source):
+    finished = scanning.collect_source(scan_id, source)
+    reset = scanning.rate_limit_reset(scan_id, source)
+    if reset is not None:
+        schedule_follow_up(scan_id, source, reset)
+    if finished:
         plan_scan.delay(scan_id)
+
+
+def schedule_follow_up(scan_id: int, source: str, reset: datetime) -> None:
+    """Finish a rate-limited collection once the limit resets, instead of failing the scan."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process tasks ignore ``eta``: resuming now would only hit the limit again.
+        logger.warning(
+            "rate limited; the next scheduled scan resumes",
+            extra={"scan": scan_id, "source": source, "reset": reset.isoformat()},
+        )
+        return
+    follow_up_scan.apply_async((scan_id, source), eta=reset + timedelta(seconds=5))
+
+
+@shared_task(**RETRY)
+def follow_up_scan(scan_id: int, source: str) -> int:
+    scan, created = scanning.request_follow_up(scan_id, source)
+    if created:
+        enqueue_scan(scan)
+    return scan.pk
 
 
 @shared_task(**RETRY)

@@ -1022,12 +1022,17 @@ def service_facts(inventory: dict, service: str, **keys: Any) -> dict:
     :func:`service_keys` name ``service``, plus the log groups they write to."""
     resources = inventory.get("resources") or []
     own = [r for r in resources if service_keys(r, **keys)[0] == service]
+    return {"schema": SCHEMA, "source": SOURCE, "resources": own + log_groups_of(resources, own)}
+
+
+def log_groups_of(resources: list[dict], own: list[dict]) -> list[dict]:
+    """The log groups ``own`` writes to (``writers``): an untagged ``/aws/lambda/<fn>`` group
+    belongs to its function's service, and ``logs.retention`` must see it."""
     arns = {r["arn"] for r in own}
-    own += [
+    return [
         r
         for r in resources
         if r["type"] == "logs.log-group"
         and r["arn"] not in arns
         and set(r.get("writers") or []) & arns
     ]
-    return {"schema": SCHEMA, "source": SOURCE, "resources": own}

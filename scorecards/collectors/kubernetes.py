@@ -646,50 +646,55 @@ def _referenced_config_maps(manifest: dict) -> set[str]:
 def service_facts(collected: dict, service: str, **label_keys: Any) -> dict:
     """The per-service Kubernetes facts checks read (``ctx.kubernetes``).
 
-    Objects whose :func:`service_keys` name ``service``; plus, in the same cluster and
-    namespace, the HorizontalPodAutoscalers that target one of its workloads, the Services and
-    PodDisruptionBudgets that select its pods, and the ConfigMaps and claims it references.
+    Objects whose :func:`service_keys` name ``service``, plus :func:`related_objects`.
     """
     objects = collected.get("objects") or []
     own = [o for o in objects if service_keys(o, **label_keys)[0] == service]
+    return {"schema": SCHEMA, "source": SOURCE, "objects": own + related_objects(objects, own)}
+
+
+def related_objects(objects: list[dict], own: list[dict]) -> list[dict]:
+    """The objects that belong to ``own``'s workloads without saying so in their labels.
+
+    In the same cluster and namespace: the HorizontalPodAutoscalers that target one of its
+    workloads, the Services and PodDisruptionBudgets that select its pods, and the ConfigMaps
+    and claims it references.
+    """
     chosen = {id(o) for o in own}
     workloads: dict[tuple, list[dict]] = {}
     for obj in own:
         if obj["kind"] in _POD_TEMPLATE_KINDS:
-            workloads.setdefault((obj["cluster"], obj["namespace"]), []).append(obj)
+            workloads.setdefault((obj.get("cluster"), obj.get("namespace")), []).append(obj)
+    related: list[dict] = []
     for other in objects:
         if id(other) in chosen or other["kind"] not in _RELATED_KINDS:
             continue
-        manifest = other["object"]
-        spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
-        for workload in workloads.get((other["cluster"], other["namespace"]), []):
-            pod_labels = _template_metadata(workload["object"]).get("labels") or {}
-            target = spec.get("scaleTargetRef") if isinstance(spec, dict) else None
-            related = (
-                (
-                    other["kind"] == "HorizontalPodAutoscaler"
-                    and isinstance(target, dict)
-                    and target.get("kind") == workload["kind"]
-                    and target.get("name") == workload["name"]
-                )
-                or (
-                    other["kind"] in ("Service", "PodDisruptionBudget")
-                    and selector_matches(spec.get("selector"), pod_labels)
-                )
-                or (
-                    other["kind"] == "ConfigMap"
-                    and other["name"] in _referenced_config_maps(workload["object"])
-                )
-                or (
-                    other["kind"] == "PersistentVolumeClaim"
-                    and other["name"] in _claim_names(workload["object"])
-                )
-            )
-            if related:
-                own.append(other)
-                chosen.add(id(other))
-                break
-    return {"schema": SCHEMA, "source": SOURCE, "objects": own}
+        candidates = workloads.get((other.get("cluster"), other.get("namespace")), [])
+        if any(_belongs_to(other, workload) for workload in candidates):
+            related.append(other)
+            chosen.add(id(other))
+    return related
+
+
+def _belongs_to(other: dict, workload: dict) -> bool:
+    manifest = other.get("object") or {}
+    spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
+    kind = other["kind"]
+    if kind == "HorizontalPodAutoscaler":
+        target = spec.get("scaleTargetRef")
+        return (
+            isinstance(target, dict)
+            and target.get("kind") == workload["kind"]
+            and target.get("name") == workload["name"]
+        )
+    if kind in ("Service", "PodDisruptionBudget"):
+        pod_labels = _template_metadata(workload.get("object") or {}).get("labels") or {}
+        return selector_matches(spec.get("selector"), pod_labels)
+    if kind == "ConfigMap":
+        return other["name"] in _referenced_config_maps(workload.get("object") or {})
+    if kind == "PersistentVolumeClaim":
+        return other["name"] in _claim_names(workload.get("object") or {})
+    return False
 
 
 def _claim_names(manifest: dict) -> set[str]:

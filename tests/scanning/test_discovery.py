@@ -139,3 +139,80 @@ def test_kubernetes_workloads_group_by_part_of_and_hpas_join_their_target():
         "prod/shop/HorizontalPodAutoscaler/web-hpa",
     ]
     assert specs["shop"].team == "retail"
+
+
+def test_log_groups_follow_the_functions_that_write_to_them():
+    function = "arn:aws:lambda:eu-west-1:1:function:orders-prod"
+    group = "arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/orders-prod"
+    aws = [
+        {
+            "type": "lambda.function",
+            "arn": function,
+            "name": "orders-prod",
+            "tags": {"service": "orders"},
+        },
+        # Untagged, as Lambda creates it: only its writers say whose it is.
+        {
+            "type": "logs.log-group",
+            "arn": group,
+            "name": "/aws/lambda/orders-prod",
+            "tags": {},
+            "writers": [function],
+        },
+        {
+            "type": "logs.log-group",
+            "arn": "arn:aws:logs:eu-west-1:1:log-group:/other",
+            "name": "/other",
+            "tags": {},
+            "writers": [],
+        },
+    ]
+    [spec] = resolve_services(aws_resources=aws)
+    assert spec.slug == "orders"
+    assert spec.aws_arns == [function, group]
+
+
+def test_unlabelled_services_and_claims_join_the_workload_they_serve():
+    def obj(kind, name, labels=None, spec=None):
+        return {
+            "cluster": "prod",
+            "namespace": "shop",
+            "kind": kind,
+            "name": name,
+            "locator": f"prod/shop/{kind}/{name}",
+            "labels": labels or {},
+            "object": {
+                "kind": kind,
+                "metadata": {"name": name, "labels": labels or {}},
+                "spec": spec or {},
+            },
+        }
+
+    web = obj(
+        "Deployment",
+        "web",
+        {"app.kubernetes.io/name": "web"},
+        {
+            "template": {
+                "metadata": {"labels": {"pod": "web"}},
+                "spec": {
+                    "volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]
+                },
+            }
+        },
+    )
+    objects = [
+        web,
+        obj("Service", "web-svc", spec={"selector": {"pod": "web"}}),
+        obj("PersistentVolumeClaim", "data"),
+        obj("ConfigMap", "unrelated-settings"),
+        obj("Service", "other-svc", spec={"selector": {"pod": "other"}}),
+    ]
+    specs = {s.slug: s for s in resolve_services(k8s_objects=objects)}
+    # Objects that name no service and belong to no workload do not become services.
+    assert set(specs) == {"web"}
+    assert specs["web"].k8s_locators == [
+        "prod/shop/Deployment/web",
+        "prod/shop/Service/web-svc",
+        "prod/shop/PersistentVolumeClaim/data",
+    ]

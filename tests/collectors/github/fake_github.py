@@ -275,7 +275,7 @@ class FakeGitHub:
         parts = path.strip("/").split("/")
         if kind == "repos":
             org = parts[1] if parts[0] == "orgs" else {str(ORG_ID): ORG}.get(parts[1], "")
-            if org.lower() != ORG:
+            if org.lower() != ORG and not self._owned(org):
                 return _not_found()
             return self._page(request, self._owned(org))
         if kind == "installation_repos":
