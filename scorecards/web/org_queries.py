@@ -405,6 +405,10 @@ class WaiverRow:
     days_left: int
 
     @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+    @property
     def state(self) -> str:
         if self.days_left < 0:
             return "expired"
@@ -510,4 +514,57 @@ def source_coverage() -> list[Coverage]:
             last_error_at=runs.get(source, {}).get("last_error_at"),
         )
         for source in ("github", "aws", "kubernetes", "local")
+    ]
+
+
+# --- one team -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamService:
+    slug: str
+    name: str
+    score: float | None
+    level: str
+    score_week_ago: float | None
+    scanned_at: datetime | None
+    factors: dict[str, float | None]
+
+    @property
+    def trend(self) -> float | None:
+        if self.score is None or self.score_week_ago is None:
+            return None
+        return round(self.score - self.score_week_ago, 1)
+
+
+def team_services(team: Team, now: datetime) -> list[TeamService]:
+    """A team's live services with their latest score and the one 7 days ago: 1 query."""
+    rows = (
+        live_services()
+        .filter(team=team)
+        .annotate(score_week_ago=scorecard_as_of(now - WEEK, "score"))
+        .order_by("name")
+        .values(
+            "slug",
+            "name",
+            "latest_scorecard__score",
+            "latest_scorecard__level",
+            "latest_scorecard__created_at",
+            "latest_scorecard__factors",
+            "score_week_ago",
+        )
+    )
+    return [
+        TeamService(
+            slug=row["slug"],
+            name=row["name"],
+            score=row["latest_scorecard__score"],
+            level=row["latest_scorecard__level"] or "",
+            score_week_ago=row["score_week_ago"],
+            scanned_at=row["latest_scorecard__created_at"],
+            factors={
+                key: (row["latest_scorecard__factors"] or {}).get(key) for key in TWELVE_FACTOR_KEYS
+            },
+        )
+        for row in rows
     ]
