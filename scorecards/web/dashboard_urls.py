@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from scorecards import views
+from scorecards.web import dashboard
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", views.home, name="org"),
+    path("", dashboard.org, name="org"),
+    path("export/<slug:table>.csv", dashboard.export, name="export"),
+    path("teams/<slug:slug>/", dashboard.team, name="team"),
+    path("teams/<slug:slug>/export/<slug:table>.csv", dashboard.team_export, name="team_export"),
 ]

@@ -1,0 +1,151 @@
+"""The organisation dashboard for platform leads: thin views over ``org_queries``.
+
+Each page reads a bounded number of queries whatever the number of services (pinned by
+tests/dashboard/test_query_counts.py); every table has a CSV export at
+``/dashboard/export/<table>.csv`` (and ``/dashboard/teams/<slug>/export/<table>.csv``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from scorecards.checks.registry import FACTOR_BY_KEY, TWELVE_FACTOR_KEYS
+from scorecards.models import Team
+from scorecards.scoring import LEVELS
+from scorecards.web import csv_export, org_queries
+from scorecards.web.charts import Series, line_chart, score_colour_class
+
+FACTORS = [FACTOR_BY_KEY[key] for key in TWELVE_FACTOR_KEYS]
+PAGE_ROWS = 20  # long lists show their top rows; the CSV export has them all
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    factor: str
+    value: float | None
+    css: str
+    href: str
+    label: str
+
+
+def _catalogue_link(**filters: str) -> str:
+    """A link into the service catalogue, whose filters use exactly these parameter names."""
+    return f"{reverse('services:list')}?{urlencode(filters)}"
+
+
+def _heat_cells(row: org_queries.TeamRow) -> list[HeatCell]:
+    cells = []
+    for factor in FACTORS:
+        value = row.group.factors[factor.key]
+        shown = "not measured" if value is None else f"average {value}"
+        # Unowned services have no team filter to link to; their cells are text only.
+        href = _catalogue_link(team=row.slug, failing_factor=factor.key) if row.slug else ""
+        cells.append(
+            HeatCell(
+                factor=factor.title,
+                value=value,
+                css=score_colour_class(value),
+                href=href,
+                label=f"{row.name}, {factor.number} {factor.title}: {shown}"
+                + (". Show failing services" if href else ""),
+            )
+        )
+    return cells
+
+
+def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
+    return line_chart(
+        [
+            Series(
+                label, [(datetime.combine(p.day, time.min, tzinfo=UTC), p.score) for p in points]
+            )
+            for label, points in series
+            if points
+        ],
+        title,
+    )
+
+
+@login_required
+@require_safe
+def org(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    teams = org_queries.team_rows(now)
+    summary = org_queries.org_summary()
+    context = {
+        "summary": summary,
+        "summary_css": score_colour_class(summary.score),
+        "levels": LEVELS,
+        "factors": FACTORS,
+        "teams": [(row, _heat_cells(row)) for row in teams],
+        "trend_chart": _trend_chart(
+            "Organisation score, daily, last 90 days",
+            ("Organisation", org_queries.score_trend(now)),
+        ),
+        "failing_checks": [
+            (check, _catalogue_link(failing_check=check.check_id))
+            for check in org_queries.most_failed_checks(limit=PAGE_ROWS)
+        ],
+        "regressions": org_queries.biggest_regressions(now, limit=PAGE_ROWS),
+        "waivers": org_queries.waiver_inventory(now, limit=PAGE_ROWS),
+        "waiver_counts": org_queries.waiver_counts(now),
+        "coverage": org_queries.source_coverage(),
+        "page_rows": PAGE_ROWS,
+    }
+    return render(request, "dashboard/org.html", context)
+
+
+@login_required
+@require_safe
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    now = timezone.now()
+    team = get_object_or_404(Team, slug=slug)
+    rows = org_queries.team_rows(now, team=team)
+    context = {
+        "team": team,
+        "row": rows[0] if rows else None,
+        "cells": _heat_cells(rows[0]) if rows else [],
+        "factors": FACTORS,
+        "levels": LEVELS,
+        "services": [
+            (service, score_colour_class(service.score))
+            for service in org_queries.team_services(team, now)
+        ],
+        "trend_chart": _trend_chart(
+            f"{team.name} and the organisation, daily, last 90 days",
+            (team.name, org_queries.score_trend(now, team=team)),
+            ("Organisation", org_queries.score_trend(now)),
+        ),
+    }
+    return render(request, "dashboard/team.html", context)
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest, table: str) -> HttpResponse:
+    build = csv_export.ORG_TABLES.get(table)
+    if build is None:
+        raise Http404("No such table")
+    now = timezone.now()
+    return csv_export.csv_response(f"dashboard-{table}-{now:%Y-%m-%d}.csv", build(now))
+
+
+@login_required
+@require_safe
+def team_export(request: HttpRequest, slug: str, table: str) -> HttpResponse:
+    build = csv_export.TEAM_TABLES.get(table)
+    if build is None:
+        raise Http404("No such table")
+    team = get_object_or_404(Team, slug=slug)
+    now = timezone.now()
+    filename = f"dashboard-{team.slug}-{table}-{now:%Y-%m-%d}.csv"
+    return csv_export.csv_response(filename, build(team, now))
