@@ -29,7 +29,7 @@ ROLES = (VIEWER, TEAM_OWNER, PLATFORM_LEAD, ADMIN)
 
 
 def _groups(user: User) -> set[str]:
-    """The user's role names, read once per request object (views ask several questions)."""
+    """The user's role names, read once per request (a page asks several questions)."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_portal_roles", None)
@@ -47,11 +47,19 @@ def is_platform_lead(user: User) -> bool:
     return is_admin(user) or PLATFORM_LEAD in _groups(user)
 
 
+def _team_ids(user: User) -> set[int]:
+    cached = getattr(user, "_portal_team_ids", None)
+    if cached is None:
+        cached = set(user.teams.values_list("pk", flat=True))
+        user._portal_team_ids = cached
+    return cached
+
+
 def owns_service(user: User, service: Service) -> bool:
     """A team owner who is a member of the service's team."""
     if service.team_id is None or TEAM_OWNER not in _groups(user):
         return False
-    return service.team.members.filter(pk=user.pk).exists()
+    return service.team_id in _team_ids(user)
 
 
 def can_rescan(user: User, service: Service) -> bool:
