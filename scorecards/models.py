@@ -34,6 +34,9 @@ class Team(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    # People who own the team's services: with the "team owner" role they may request
+    # waivers and rescans for them (see scorecards/roles.py).
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="teams")
 
     class Meta:
         ordering = ["name"]
@@ -277,22 +280,52 @@ class CheckResult(models.Model):
 
 
 class Waiver(models.Model):
-    """A check accepted as not passing for one service, with a reason and an end date."""
+    """A check accepted as not passing for one service, with a reason and an end date.
+
+    Requested by a team owner, then approved or denied by a platform lead who is not the
+    requester; only approved, unexpired waivers are applied by the next scan.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested"
+        APPROVED = "approved"
+        DENIED = "denied"
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waivers")
     check_id = models.CharField(max_length=100)
     reason = models.TextField()
     expires = models.DateField()
+    # The requester.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["check_id"]
+        ordering = ["check_id", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "check_id"], name="one_waiver_per_check")
+            # One open request per check; decided ones stay as history, so a denied or
+            # expired waiver can be requested again.
+            models.UniqueConstraint(
+                fields=["service", "check_id"],
+                condition=models.Q(state="requested"),
+                name="one_open_waiver_request_per_check",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"waiver of {self.check_id} until {self.expires}"
+        return f"{self.state} waiver of {self.check_id} until {self.expires}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires < timezone.localdate()

@@ -48,6 +48,7 @@ from scorecards.models import (
     Snapshot,
     SourceRun,
     Team,
+    Waiver,
 )
 from scorecards.waivers import Waiver as EngineWaiver
 
@@ -490,7 +491,10 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
             author=w.created_by.get_username() if w.created_by else "",
             locator=f"portal waiver #{w.pk}",
         )
-        for w in service.waivers.filter(expires__gte=today).select_related("created_by")
+        # Only waivers a platform lead approved count; requests and denials are history.
+        for w in service.waivers.filter(
+            state=Waiver.State.APPROVED, expires__gte=today
+        ).select_related("created_by")
     ]
     report = evaluate_service(ctx, today=today, service=service.name, extra_waivers=extra)
     stale_sources = sorted(s for s, (_f, _e, stale, _err) in facts_by_source.items() if stale)

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from scorecards import views
+from scorecards.web import factors
 
 app_name = "factors"
 
 urlpatterns = [
-    path("", views.home, name="list"),
+    path("", factors.factor_list, name="list"),
+    path("<slug:key>/", factors.factor_detail, name="detail"),
 ]

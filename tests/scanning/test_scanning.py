@@ -132,6 +132,7 @@ def test_portal_waivers_apply_to_the_next_scan():
         check_id="deps.base-image-pinned",
         reason="base image retired in Q1",
         expires=TODAY + timedelta(days=30),
+        state="approved",
     )
     _scan()
     result = Service.objects.get(slug="legacy-shop").latest_scorecard.results.get(
@@ -139,3 +140,20 @@ def test_portal_waivers_apply_to_the_next_scan():
     )
     assert result.status == "waived"
     assert result.waiver["reason"] == "base image retired in Q1"
+
+
+@pytest.mark.parametrize("state", ["requested", "denied"])
+def test_portal_waivers_not_approved_do_not_apply(state):
+    _scan()
+    service = Service.objects.get(slug="legacy-shop")
+    service.waivers.create(
+        check_id="deps.base-image-pinned",
+        reason="base image retired in Q1",
+        expires=TODAY + timedelta(days=30),
+        state=state,
+    )
+    _scan()
+    result = Service.objects.get(slug="legacy-shop").latest_scorecard.results.get(
+        check_id="deps.base-image-pinned"
+    )
+    assert result.status != "waived"
