@@ -107,10 +107,11 @@ def regressions_table(now: datetime) -> Table:
 
 def waivers_table(now: datetime) -> Table:
     rows = (
-        [w.service_name, w.team, w.check_id, w.expires, w.days_left, w.state, w.reason]
+        [w.service_name, w.team, w.check_id, w.expires, w.days_left, w.state, w.approval, w.reason]
         for w in org_queries.waiver_inventory(now)
     )
-    return ["service", "team", "check", "expires", "days left", "state", "reason"], rows
+    header = ["service", "team", "check", "expires", "days left", "state", "approval", "reason"]
+    return header, rows
 
 
 def coverage_table(now: datetime) -> Table:

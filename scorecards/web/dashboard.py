@@ -48,7 +48,7 @@ def _heat_cells(row: org_queries.TeamRow) -> list[HeatCell]:
         value = row.group.factors[factor.key]
         shown = "not measured" if value is None else f"average {value}"
         # Unowned services have no team filter to link to; their cells are text only.
-        href = _catalogue_link(team=row.slug, failing_factor=factor.key) if row.slug else ""
+        href = _catalogue_link(team=row.slug, factor=factor.key) if row.slug else ""
         cells.append(
             HeatCell(
                 factor=factor.title,
@@ -92,7 +92,7 @@ def org(request: HttpRequest) -> HttpResponse:
             ("Organisation", org_queries.score_trend(now)),
         ),
         "failing_checks": [
-            (check, _catalogue_link(failing_check=check.check_id))
+            (check, _catalogue_link(check=check.check_id))
             for check in org_queries.most_failed_checks(limit=PAGE_ROWS)
         ],
         "regressions": org_queries.biggest_regressions(now, limit=PAGE_ROWS),

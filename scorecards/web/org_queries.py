@@ -403,6 +403,8 @@ class WaiverRow:
     reason: str
     expires: date
     days_left: int
+    # "approved", or "requested" while a platform lead has not decided yet.
+    approval: str = "approved"
 
     @property
     def days_overdue(self) -> int:
@@ -422,9 +424,16 @@ def waiver_inventory(now: datetime, limit: int | None = None) -> list[WaiverRow]
     today = now.astimezone(UTC).date()
     waivers = (
         Waiver.objects.filter(service__retired=False)
+        .exclude(state=Waiver.State.DENIED)
         .order_by("expires", "service__name", "check_id")
         .values(
-            "service__slug", "service__name", "service__team__name", "check_id", "reason", "expires"
+            "service__slug",
+            "service__name",
+            "service__team__name",
+            "check_id",
+            "reason",
+            "expires",
+            "state",
         )
     )
     if limit is not None:
@@ -438,6 +447,7 @@ def waiver_inventory(now: datetime, limit: int | None = None) -> list[WaiverRow]
             reason=w["reason"],
             expires=w["expires"],
             days_left=(w["expires"] - today).days,
+            approval=w["state"],
         )
         for w in waivers
     ]
@@ -446,10 +456,14 @@ def waiver_inventory(now: datetime, limit: int | None = None) -> list[WaiverRow]
 def waiver_counts(now: datetime) -> dict[str, int]:
     """How many waivers are expired and expiring within 14 days: 1 query."""
     today = now.astimezone(UTC).date()
-    return Waiver.objects.filter(service__retired=False).aggregate(
-        total=Count("pk"),
-        expired=Count("pk", filter=Q(expires__lt=today)),
-        expiring=Count("pk", filter=Q(expires__gte=today, expires__lte=today + WAIVER_WARNING)),
+    return (
+        Waiver.objects.filter(service__retired=False)
+        .exclude(state=Waiver.State.DENIED)
+        .aggregate(
+            total=Count("pk"),
+            expired=Count("pk", filter=Q(expires__lt=today)),
+            expiring=Count("pk", filter=Q(expires__gte=today, expires__lte=today + WAIVER_WARNING)),
+        )
     )
 
 

@@ -163,13 +163,22 @@ def test_waiver_inventory_flags_expired_and_expiring(now):
     today = now.date()
     for check_id, days in [("logs.stdout", 30), ("config.env-settings", -1), ("admin.one-off", 14)]:
         Waiver.objects.create(
-            service=svc, check_id=check_id, reason="r", expires=today + timedelta(days=days)
+            service=svc,
+            check_id=check_id,
+            reason="r",
+            expires=today + timedelta(days=days),
+            state="approved",
         )
+    # Denied requests are no waivers; pending ones are listed as such.
+    Waiver.objects.create(
+        service=svc, check_id="deps.lockfile", reason="r", expires=today, state="denied"
+    )
+    Waiver.objects.filter(check_id="logs.stdout").update(state="requested")
     rows = org_queries.waiver_inventory(now)
-    assert [(w.check_id, w.state, w.days_left) for w in rows] == [
-        ("config.env-settings", "expired", -1),
-        ("admin.one-off", "expiring", 14),
-        ("logs.stdout", "active", 30),
+    assert [(w.check_id, w.state, w.days_left, w.approval) for w in rows] == [
+        ("config.env-settings", "expired", -1, "approved"),
+        ("admin.one-off", "expiring", 14, "approved"),
+        ("logs.stdout", "active", 30, "requested"),
     ]
     assert org_queries.waiver_counts(now) == {"total": 3, "expired": 1, "expiring": 1}
 

@@ -35,7 +35,7 @@ def test_heatmap_cell_leads_to_the_failing_services(page, live_server, make_user
     # Keyboard first: the cell takes focus and Enter follows it.
     cell.focus()
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/services/?team=payments&failing_factor=logs")
+    expect(page).to_have_url(f"{live_server.url}/services/?team=payments&factor=logs")
 
 
 def test_team_table_exports_as_csv(page, live_server, make_user, login):
