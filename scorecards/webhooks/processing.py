@@ -78,6 +78,7 @@ def request_rescan(
     since,
     requested_by: str,
     sources_: list[str] | None = None,
+    delivery_id: str = "",
 ) -> dict:
     scan, created = scanning.request_scan(
         Scan.Trigger.WEBHOOK,
@@ -100,6 +101,21 @@ def request_rescan(
             raise
         return {"scan": scan.pk, "coalesced": False}
     if not _covers(scan, since):
+        # One delivery per scope waits for the running scan to end and then requests the next
+        # one, which starts after every delivery already received: the others ride on it
+        # instead of all polling (a burst of 100 pushes would otherwise poll 100 times a second).
+        waiter = (
+            WebhookDelivery.objects.filter(
+                state=WebhookDelivery.State.QUEUED, result__waiting=scan.scope
+            )
+            .exclude(delivery_id=delivery_id)
+            .first()
+        )
+        if waiter is not None:
+            return {"scan": scan.pk, "coalesced": True, "after": waiter.delivery_id}
+        WebhookDelivery.objects.filter(delivery_id=delivery_id).update(
+            result={"waiting": scan.scope}
+        )
         raise ScopeBusy(f"scan {scan.pk} of {scan.scope} started before this delivery")
     return {"scan": scan.pk, "coalesced": True}
 
@@ -115,7 +131,13 @@ def _rescan(delivery: WebhookDelivery) -> dict:
     else:
         services = _services_of(work["repository"])
     scans = {
-        service.slug: request_rescan(service, work["reason"], delivery.received_at, delivery.event)
+        service.slug: request_rescan(
+            service,
+            work["reason"],
+            delivery.received_at,
+            delivery.event,
+            delivery_id=delivery.delivery_id,
+        )
         for service in services
     }
     return {"scans": scans}
@@ -148,7 +170,13 @@ def _catalogue(delivery: WebhookDelivery) -> dict:
         }
     restored = Service.objects.filter(repository=work["repository"]).update(retired=False)
     scans = {
-        s.slug: request_rescan(s, f"{work['repository']} unarchived", delivery.received_at, "")
+        s.slug: request_rescan(
+            s,
+            f"{work['repository']} unarchived",
+            delivery.received_at,
+            "",
+            delivery_id=delivery.delivery_id,
+        )
         for s in _services_of(work["repository"])
     }
     return {"restored": restored, "scans": scans}
@@ -161,7 +189,12 @@ def _discover(delivery: WebhookDelivery) -> dict:
         retired = Service.objects.filter(repository__in=work["retire"]).update(retired=True)
     wanted = ["github"] if "github" in sources.configured_sources() else None
     scan = request_rescan(
-        None, work["reason"], delivery.received_at, delivery.event, sources_=wanted
+        None,
+        work["reason"],
+        delivery.received_at,
+        delivery.event,
+        sources_=wanted,
+        delivery_id=delivery.delivery_id,
     )
     return {"retired": retired, "scans": {"*": scan}}
 

@@ -102,3 +102,18 @@ def test_old_deliveries_are_pruned(settings):
     assert processing.prune_deliveries() == 1
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not WebhookDelivery.objects.filter(pk=old.pk).exists()
+
+
+def test_while_one_push_waits_for_a_running_scan_the_others_ride_on_it(enqueued):
+    service = make_service("orders", repository="acme-corp/orders")
+    started = timezone.now() - timedelta(seconds=30)
+    Scan.objects.create(
+        trigger="webhook", scope="orders", service=service, state="running", started_at=started
+    )
+    first, second = _delivery("first"), _delivery("second")
+    with pytest.raises(processing.ScopeBusy):
+        processing.process(first.pk)
+    assert WebhookDelivery.objects.get(pk=first.pk).result == {"waiting": "orders"}
+    done = processing.process(second.pk)
+    assert done.state == "done"
+    assert done.result["scans"]["orders"]["after"] == "first"
