@@ -46,6 +46,11 @@ SCAN_SECONDS = Histogram(
     "Seconds spent scanning one service (collect, check, score, persist).",
     buckets=(0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300),
 )
+WEBHOOKS = Counter(
+    "portal_webhook_deliveries_total",
+    "Webhook deliveries answered, by event and outcome (queued, duplicate, ignored, ...).",
+    ["event", "outcome"],
+)
 
 
 def _view_name(request: HttpRequest) -> str:
@@ -84,4 +89,47 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("a bearer token is required\n", status=401, content_type="text/plain")
     registry = _registry()
     body = generate_latest(registry) if registry else generate_latest()
-    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+    # State read at scrape time from the database and the broker: one answer for the whole
+    # deployment, whichever process is scraped (so never merged per process).
+    state = CollectorRegistry()
+    state.register(PortalStateCollector())
+    return HttpResponse(body + generate_latest(state), content_type=CONTENT_TYPE_LATEST)
+
+
+class PortalStateCollector:
+    """Scores per team, recent scan durations and the broker's queue depth, at scrape time."""
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        from scorecards.api.summaries import queue_depths, scan_durations, team_scores
+
+        scores = GaugeMetricFamily(
+            "portal_team_score",
+            "Mean score of the latest scorecards of a team's active services.",
+            labels=["team"],
+        )
+        services = GaugeMetricFamily(
+            "portal_team_services", "Active services of a team, by level.", labels=["team", "level"]
+        )
+        for row in team_scores():
+            if row["score"] is not None:
+                scores.add_metric([row["team"]], row["score"])
+            for level, count in row["levels"].items():
+                services.add_metric([row["team"], level], count)
+        yield scores
+        yield services
+        durations = GaugeMetricFamily(
+            "portal_scan_last_duration_seconds",
+            "Duration of the last finished scan, by trigger.",
+            labels=["trigger"],
+        )
+        for trigger, seconds in scan_durations().items():
+            durations.add_metric([trigger], seconds)
+        yield durations
+        depth = GaugeMetricFamily(
+            "portal_queue_length", "Tasks waiting in the broker, by queue.", labels=["queue"]
+        )
+        for queue, length in queue_depths().items():
+            depth.add_metric([queue], length)
+        yield depth

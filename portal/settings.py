@@ -220,5 +220,18 @@ SCAN_TIMEOUT_SECONDS = envint("SCAN_TIMEOUT_SECONDS", default=3600, minimum=60)
 # Prometheus scrapes /metrics with this bearer token; unset, the endpoint answers 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")
 
+# Webhooks (scorecards/webhooks). GitHub signs each delivery with GITHUB_WEBHOOK_SECRET (above);
+# bodies over WEBHOOK_MAX_BYTES are refused unread (GitHub caps its payloads at 25 MB).
+WEBHOOK_MAX_BYTES = envint("WEBHOOK_MAX_BYTES", default=25 * 1024 * 1024, minimum=1024)
+# Delivery ids are remembered this long to recognise redeliveries, then pruned.
+WEBHOOK_RETENTION_DAYS = envint("WEBHOOK_RETENTION_DAYS", default=14, minimum=1)
+# Bearer token of /webhooks/rescan (CI systems, cloud events); unset, the hook answers 404.
+RESCAN_TOKEN = envstr("RESCAN_TOKEN")
+# Report pull-request scores back to GitHub (check run, or commit status); off by default
+# because it writes to repositories.
+PR_FEEDBACK = envbool("PR_FEEDBACK", default=False)
+# SVG badges readable without a token or a session (to embed them in READMEs).
+BADGES_PUBLIC = envbool("BADGES_PUBLIC", default=False)
+
 LOG_LEVEL = envstr("LOG_LEVEL", default="INFO").upper()
 LOGGING = logging_config(LOG_LEVEL)

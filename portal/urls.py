@@ -1,4 +1,4 @@
-"""URL routes: the portal pages, sign-in and sign-out, and the probe endpoints."""
+"""URL routes: the portal pages, sign-in and sign-out, the probes, webhooks, API and badges."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from portal.metrics import metrics_view
 from scorecards import views
+from scorecards.api import badges
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    path("webhooks/", include("scorecards.webhooks.urls")),
+    path("api/v1/", include("scorecards.api.urls")),
+    path("badges/<slug:slug>.svg", badges.badge, name="badge"),
     path("admin/", admin.site.urls),
 ]

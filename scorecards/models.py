@@ -329,3 +329,111 @@ class Waiver(models.Model):
     @property
     def expired(self) -> bool:
         return self.expires < timezone.localdate()
+
+
+# --- webhooks, pull-request evaluations and API tokens (issue #5) ----------------------------
+
+
+class WebhookDelivery(models.Model):
+    """One accepted webhook delivery: the durable record behind every 202.
+
+    ``delivery_id`` is GitHub's ``X-GitHub-Delivery`` (a portal-made id for ``/webhooks/rescan``)
+    and is unique, so a redelivery of work already queued is recognised and not done twice.
+    ``work`` is what the delivery asks for, already decided from the payload (never the whole
+    payload, which can be megabytes); the worker executes it.
+    """
+
+    class State(models.TextChoices):
+        # Recorded, but the broker refused the task: a redelivery queues it again.
+        RECEIVED = "received"
+        QUEUED = "queued"
+        DONE = "done"
+        FAILED = "failed"
+
+    delivery_id = models.CharField(max_length=100, unique=True)
+    event = models.CharField(max_length=60)
+    action = models.CharField(max_length=60, blank=True)
+    repository = models.CharField(max_length=300, blank=True)
+    work = models.JSONField(default=dict)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
+    # What came of it: the scans requested, the PR evaluations made, or why nothing was.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} delivery {self.delivery_id} ({self.state})"
+
+
+class PullRequestEvaluation(models.Model):
+    """A service scored at a pull request's head commit, beside (never instead of) its
+    default-branch history: ``Service.latest_scorecard`` is untouched by it."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="pull_request_evaluations"
+    )
+    repository = models.CharField(max_length=300)
+    number = models.PositiveIntegerField()
+    head_sha = models.CharField(max_length=64)
+    head_ref = models.CharField(max_length=200, blank=True)
+    # The default-branch scorecard compared against (None: the service had none yet).
+    base_scorecard = models.ForeignKey(
+        Scorecard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.FloatField(null=True)
+    level = models.CharField(max_length=20, blank=True)
+    factors = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    # [{check_id, factor, severity, status, message, evidence}] as CheckResult stores them.
+    results = models.JSONField(default=list)
+    # Check ids that pass on the default branch and fail at the head: what fails the check.
+    regressions = models.JSONField(default=list)
+    # {"kind": "check_run"|"status"|"off", "id": ..., "error": ...}
+    feedback = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "head_sha"], name="one_evaluation_per_service_and_head"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PR #{self.number} of {self.repository} at {self.head_sha[:7]}: {self.score}"
+
+    @property
+    def delta(self) -> float | None:
+        base = self.base_scorecard
+        if base is None or base.score is None or self.score is None:
+            return None
+        return round(self.score - base.score, 1)
+
+
+class ApiToken(models.Model):
+    """A bearer token of the read API. Only its SHA-256 is stored: the token is shown once.
+
+    A plain hash (not a slow password hash) is right here because tokens are 256 random bits:
+    there is nothing to brute-force, and a lookup by digest costs one indexed query.
+    """
+
+    name = models.CharField(max_length=200)
+    # The first characters, so an operator can tell tokens apart without the secret.
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    # May push check results (POST); every token may read.
+    can_write = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"API token {self.name} ({self.prefix}…)"

@@ -108,3 +108,26 @@ def score_service(scan_id: int, service_id: int) -> None:
 @shared_task
 def expire_lost_scans() -> int:
     return scanning.expire_lost_scans()
+
+
+# --- webhooks (scorecards/webhooks) ---------------------------------------------------------
+
+
+@shared_task(bind=True, **RETRY)
+def process_webhook_delivery(self, delivery_id: int) -> None:
+    from django.conf import settings
+
+    from scorecards.webhooks import processing
+
+    try:
+        processing.process(delivery_id)
+    except processing.ScopeBusy as busy:
+        # Poll until the running scan ends; it cannot outlive SCAN_TIMEOUT_SECONDS.
+        raise self.retry(exc=busy, countdown=1, max_retries=settings.SCAN_TIMEOUT_SECONDS) from None
+
+
+@shared_task
+def prune_webhook_deliveries() -> int:
+    from scorecards.webhooks import processing
+
+    return processing.prune_deliveries()

@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from scorecards.broker import broker_problem
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: the database answers a trivial query; 503 with the reason when it does not."""
+    """Readiness: the database answers a trivial query and the broker accepts a connection
+    (webhooks answer 503 without it); 503 with the reason when either does not."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -41,4 +44,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
         return JsonResponse(
             {"status": "unavailable", "reason": f"database: {type(exc).__name__}"}, status=503
         )
+    problem = broker_problem()
+    if problem:
+        logger.warning("readiness check failed", extra={"error": problem})
+        return JsonResponse({"status": "unavailable", "reason": problem}, status=503)
     return JsonResponse({"status": "ok"})
