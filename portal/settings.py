@@ -181,6 +181,9 @@ CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1)
 }
+# One queue per source, plus scoring and webhooks (portal/queues.py, docs/scaling.md).
+CELERY_TASK_ROUTES = ("portal.queues.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = "scoring"
 # Beat's own bookkeeping file: a scratch location, so a read-only image filesystem works.
 CELERY_BEAT_SCHEDULE_FILENAME = envstr(
     "CELERY_BEAT_SCHEDULE_FILENAME",
