@@ -181,6 +181,9 @@ CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1)
 }
+# One queue per source, plus scoring and webhooks (portal/queues.py, docs/scaling.md).
+CELERY_TASK_ROUTES = ("portal.queues.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = "scoring"
 # Beat's own bookkeeping file: a scratch location, so a read-only image filesystem works.
 CELERY_BEAT_SCHEDULE_FILENAME = envstr(
     "CELERY_BEAT_SCHEDULE_FILENAME",
@@ -191,7 +194,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = envstr(
 SCAN_SCHEDULE = envcron("SCAN_SCHEDULE", default="0 3 * * *")
 
 # Sources. Each is on when its configuration is present; with none, the bundled demo
-# organisation (DEMO_ORGANISATION, one folder per repository) is scanned from disk.
+# organisation (DEMO_ORGANISATION: repos/ with one folder per repository, aws/ and kubernetes/
+# offline exports) is scanned from disk through the same collectors.
 GITHUB_TOKEN = envstr("GITHUB_TOKEN")
 GITHUB_APP_ID = envstr("GITHUB_APP_ID")
 GITHUB_APP_PRIVATE_KEY = envstr("GITHUB_APP_PRIVATE_KEY")
@@ -203,11 +207,19 @@ GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstr
 AWS_REGIONS = envlist("AWS_REGIONS")
 AWS_ROLE_ARNS = envlist("AWS_ROLE_ARNS")
 AWS_ENDPOINT_URL = envstr("AWS_ENDPOINT_URL")
+# Air-gapped: AWS CLI JSON exports instead of the APIs (docs/aws-offline.md).
+AWS_OFFLINE_DIR = envstr("AWS_OFFLINE_DIR")
 KUBECONFIG = envstr("KUBECONFIG")
 KUBE_CONTEXTS = envlist("KUBE_CONTEXTS")
 KUBE_NAMESPACES = envlist("KUBE_NAMESPACES")
+# Air-gapped: `kubectl get -o json` exports instead of the clusters (docs/kubernetes-offline.md).
+KUBE_OFFLINE_DIR = envstr("KUBE_OFFLINE_DIR")
 LOCAL_REPOSITORIES = envlist("LOCAL_REPOSITORIES")
-DEMO_ORGANISATION = envstr("DEMO_ORGANISATION", default=str(BASE_DIR / "examples"))
+DEMO_ORGANISATION = envstr("DEMO_ORGANISATION", default=str(BASE_DIR / "demo"))
+# Where `load_demo` writes the demo account's generated password (gitignored var/).
+DEMO_CREDENTIALS_FILE = envstr(
+    "DEMO_CREDENTIALS_FILE", default=str(BASE_DIR / "var" / "demo-credentials")
+)
 
 # Service discovery: which AWS tags and Kubernetes labels name services and their teams.
 SERVICE_TAG_KEYS = envlist("SERVICE_TAG_KEYS", default=["service", "app", "application"])

@@ -48,27 +48,60 @@ class SourceOutput:
 
 
 def configured_sources() -> list[str]:
-    """Sources with configuration; the local source serves the demo when nothing else is set."""
+    """Sources with configuration; with none, the bundled demo's repositories and exports."""
     found = []
     if settings.GITHUB_ORGS and (settings.GITHUB_TOKEN or settings.GITHUB_APP_ID):
         found.append("github")
-    if settings.AWS_REGIONS:
+    if settings.AWS_REGIONS or aws_offline_dir():
         found.append("aws")
-    if settings.KUBECONFIG or settings.KUBE_CONTEXTS:
+    if settings.KUBECONFIG or settings.KUBE_CONTEXTS or kube_offline_dir():
         found.append("kubernetes")
     if local_repositories():
         found.append("local")
     return found
 
 
+def demo_mode() -> bool:
+    """True when no source is configured: the bundled demo organisation is scanned."""
+    return not (
+        settings.GITHUB_ORGS
+        or settings.AWS_REGIONS
+        or settings.AWS_OFFLINE_DIR
+        or settings.KUBECONFIG
+        or settings.KUBE_CONTEXTS
+        or settings.KUBE_OFFLINE_DIR
+        or settings.LOCAL_REPOSITORIES
+    )
+
+
+def _demo_folder(name: str) -> Path | None:
+    if not (demo_mode() and settings.DEMO_ORGANISATION):
+        return None
+    folder = Path(settings.DEMO_ORGANISATION) / name
+    return folder if folder.is_dir() else None
+
+
+def aws_offline_dir() -> str | None:
+    """``AWS_OFFLINE_DIR``, else the demo's AWS export in demo mode."""
+    folder = settings.AWS_OFFLINE_DIR or _demo_folder("aws")
+    return str(folder) if folder else None
+
+
+def kube_offline_dir() -> str | None:
+    """``KUBE_OFFLINE_DIR``, else the demo's cluster export in demo mode."""
+    folder = settings.KUBE_OFFLINE_DIR or _demo_folder("kubernetes")
+    return str(folder) if folder else None
+
+
 def local_repositories() -> list[Path]:
-    """Directories scored by the local source: ``LOCAL_REPOSITORIES`` or the bundled demo."""
+    """Directories scored by the local source: ``LOCAL_REPOSITORIES`` or the bundled demo
+    (``DEMO_ORGANISATION/repos/*``, or every folder of ``DEMO_ORGANISATION`` without one)."""
     roots = [Path(p) for p in settings.LOCAL_REPOSITORIES]
-    others = settings.GITHUB_ORGS or settings.AWS_REGIONS or settings.KUBECONFIG
-    if not roots and not others and settings.DEMO_ORGANISATION:
-        demo = Path(settings.DEMO_ORGANISATION)
-        roots = sorted(p for p in demo.iterdir() if p.is_dir()) if demo.is_dir() else []
-    return roots
+    if roots or not demo_mode() or not settings.DEMO_ORGANISATION:
+        return roots
+    demo = Path(settings.DEMO_ORGANISATION)
+    demo = demo / "repos" if (demo / "repos").is_dir() else demo
+    return sorted(p for p in demo.iterdir() if p.is_dir()) if demo.is_dir() else []
 
 
 def collect_local(
@@ -99,12 +132,14 @@ def collect_local(
 def collect_aws_source(progress: Progress | None = None) -> SourceOutput:
     from scorecards.collectors.aws import AwsConfig, collect_aws
 
-    if not settings.AWS_REGIONS:
-        raise SourceNotConfigured("AWS_REGIONS is not set")
+    offline = aws_offline_dir()
+    if not (settings.AWS_REGIONS or offline):
+        raise SourceNotConfigured("AWS_REGIONS / AWS_OFFLINE_DIR are not set")
     config = AwsConfig(
         regions=list(settings.AWS_REGIONS),
         role_arns=list(settings.AWS_ROLE_ARNS),
         endpoint_url=settings.AWS_ENDPOINT_URL or None,
+        offline_dir=offline,
     )
 
     def report(done: int, total: int, label: str) -> None:
@@ -125,12 +160,14 @@ def collect_aws_source(progress: Progress | None = None) -> SourceOutput:
 def collect_kubernetes_source(progress: Progress | None = None) -> SourceOutput:
     from scorecards.collectors.kubernetes import KubeConfig, collect_kubernetes
 
-    if not (settings.KUBECONFIG or settings.KUBE_CONTEXTS):
-        raise SourceNotConfigured("KUBECONFIG / KUBE_CONTEXTS are not set")
+    offline = kube_offline_dir()
+    if not (settings.KUBECONFIG or settings.KUBE_CONTEXTS or offline):
+        raise SourceNotConfigured("KUBECONFIG / KUBE_CONTEXTS / KUBE_OFFLINE_DIR are not set")
     config = KubeConfig(
         kubeconfig=settings.KUBECONFIG or None,
         contexts=list(settings.KUBE_CONTEXTS),
         namespaces=list(settings.KUBE_NAMESPACES) or None,
+        offline_dir=offline,
     )
     inventory = collect_kubernetes(config)
     return SourceOutput(

@@ -220,7 +220,7 @@ def test_the_migration_job_runs_the_web_image_with_migrate():
 
 def test_web_and_worker_scale_horizontally_and_keep_no_session_affinity():
     targets = {h["spec"]["scaleTargetRef"]["name"] for h in base_objects("HorizontalPodAutoscaler")}
-    assert targets == {"portal-web", "portal-worker"}
+    assert targets == {"portal-web", "portal-worker", "portal-worker-cloud"}
     for service in base_objects("Service"):
         assert service["spec"].get("sessionAffinity", "None") == "None"
     assert base_objects("PodDisruptionBudget")
@@ -252,3 +252,38 @@ def test_the_base_kustomization_lists_every_manifest_file():
     listed = set(kustomization["resources"])
     on_disk = {p.name for p in (KUBE / "base").glob("*.yaml")} - {"kustomization.yaml"}
     assert listed == on_disk
+
+
+# The typed models of the official client: what a kube-apiserver would accept for each kind.
+KUBE_MODELS = {
+    ("apps/v1", "Deployment"): "V1Deployment",
+    ("v1", "Service"): "V1Service",
+    ("v1", "ConfigMap"): "V1ConfigMap",
+    ("batch/v1", "Job"): "V1Job",
+    ("autoscaling/v2", "HorizontalPodAutoscaler"): "V2HorizontalPodAutoscaler",
+    ("policy/v1", "PodDisruptionBudget"): "V1PodDisruptionBudget",
+}
+
+
+def test_every_manifest_deserialises_into_its_typed_model_without_losing_a_field():
+    """Required fields are checked by the models (client-side validation); a misspelt or
+    misplaced field is dropped by deserialisation, so the round trip must give the same doc."""
+    from kubernetes.client import ApiClient
+
+    client = ApiClient()
+    objects = base_objects()
+    assert objects
+    for obj in objects:
+        model = KUBE_MODELS[(obj["apiVersion"], obj["kind"])]
+        typed = client.deserialize(json.dumps(obj), model, "application/json")
+        assert client.sanitize_for_serialization(typed) == obj, obj["metadata"]["name"]
+
+
+def test_every_worker_deployment_consumes_named_queues_and_has_its_own_autoscaler():
+    workers = [d for d in base_objects("Deployment") if "worker" in d["metadata"]["name"]]
+    assert len(workers) == 2
+    scaled = {h["spec"]["scaleTargetRef"]["name"] for h in base_objects("HorizontalPodAutoscaler")}
+    for worker in workers:
+        command = worker["spec"]["template"]["spec"]["containers"][0]["command"]
+        assert "-Q" in command
+        assert worker["metadata"]["name"] in scaled

@@ -13,10 +13,16 @@ is redacted the way repository facts are.
 
 The caller builds :class:`AwsConfig` from its own settings; this module reads no environment
 variable itself (boto3 reads its usual ones: credentials, ``AWS_ENDPOINT_URL``...).
+
+Offline mode (``AwsConfig.offline_dir``): the same calls are answered from AWS CLI JSON
+exports on disk instead of the network (air-gapped installs, the bundled demo). Only the
+client is swapped (:class:`OfflineClient`); every answer goes through the same normalisation,
+so an export yields exactly the facts the live API would have. Layout: docs/aws-offline.md.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -24,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -61,6 +68,9 @@ class AwsConfig:
     log_group_tags: bool = True  # one ListTagsForResource call per log group
     session_name: str = "twelve-factor-scorecards"
     external_id: str | None = None
+    # A folder of AWS CLI exports (``<account>/<region>/<service>/<operation>.json``): answered
+    # from disk, no credentials and no network (docs/aws-offline.md).
+    offline_dir: str | None = None
 
 
 # --- redaction -------------------------------------------------------------------------------
@@ -274,7 +284,10 @@ class _Scan:
             if self.progress:
                 self.progress(done, total, label)
 
-    def client(self, session: boto3.Session, name: str, account: str, region: str) -> Any:
+    def client(self, session: boto3.Session | None, name: str, account: str, region: str) -> Any:
+        if self.config.offline_dir:
+            folder = Path(self.config.offline_dir) / account / region / name
+            return OfflineClient(folder, self.counter.hook(account, region, name))
         kwargs: dict[str, Any] = {"region_name": region, "config": self.botocore_config}
         if self.config.endpoint_url:
             kwargs["endpoint_url"] = self.config.endpoint_url
@@ -923,15 +936,141 @@ def _link_log_groups(resources: list[dict]) -> None:
                 group["writers"].append(resource["arn"])
 
 
+# --- offline mode ----------------------------------------------------------------------------
+
+# The request parameter that names the file of a per-resource answer
+# (``lambda/get-function/<FunctionName>.json``); calls not listed here have one answer per
+# region (``lambda/list-functions.json``).
+OFFLINE_KEYS = {
+    "get_function": "FunctionName",
+    "list_aliases": "FunctionName",
+    "list_provisioned_concurrency_configs": "FunctionName",
+    "list_services": "cluster",
+    "describe_services": "cluster",
+    "describe_task_definition": "taskDefinition",
+    "get_stages": ("restApiId", "ApiId"),
+    "list_tags_for_resource": "resourceArn",
+}
+_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def offline_key(value: str) -> str:
+    """The file name (without ``.json``) for a parameter value: an ARN's resource part
+    (``cluster/prod`` -> ``prod``, ``task-definition/orders:7`` -> ``orders_7``,
+    ``log-group:/aws/lambda/x`` -> ``_aws_lambda_x``) with unsafe characters as ``_``."""
+    if value.startswith("arn:"):
+        resource = value.split(":", 5)[5] if value.count(":") >= 5 else value
+        if resource.startswith("log-group:"):
+            value = resource.removeprefix("log-group:").removesuffix(":*")
+        elif "/" in resource:
+            value = resource.split("/", 1)[1]
+        else:
+            value = resource
+    return _UNSAFE_FILE_CHARS.sub("_", value)
+
+
+def offline_path(folder: Path, operation: str, params: dict) -> Path:
+    """Where the answer to ``operation(**params)`` is stored (AWS CLI names: list-functions)."""
+    command = operation.replace("_", "-")
+    keys = OFFLINE_KEYS.get(operation)
+    names = (keys,) if isinstance(keys, str) else keys or ()
+    for name in names:
+        if params.get(name):
+            return folder / command / f"{offline_key(str(params[name]))}.json"
+    return folder / f"{command}.json"
+
+
+class _OfflinePaginator:
+    def __init__(self, client: OfflineClient, operation: str) -> None:
+        self.client, self.operation = client, operation
+
+    def paginate(self, **params: Any) -> Iterator[dict]:
+        # The AWS CLI follows every page itself: an export is the whole list in one answer.
+        yield self.client.answer(self.operation, params)
+
+
+class OfflineClient:
+    """Answers the boto3 calls the collector makes from the JSON files of one service folder.
+
+    A missing region-wide answer (``list-functions.json``) means the export holds none of that
+    kind; a missing per-resource answer is an error for that resource, as a failed call would
+    be. A file holding ``{"Error": {"Code", "Message"}}`` replays a failed call (an export
+    made with a role that lacked a permission).
+    """
+
+    def __init__(self, folder: Path, on_request: Callable[..., None]) -> None:
+        self.folder = folder
+        self.on_request = on_request
+
+    def get_paginator(self, operation: str) -> _OfflinePaginator:
+        return _OfflinePaginator(self, operation)
+
+    def __getattr__(self, operation: str) -> Callable[..., dict]:
+        if operation.startswith("_"):
+            raise AttributeError(operation)
+        return lambda **params: self.answer(operation, params)
+
+    def answer(self, operation: str, params: dict) -> dict:
+        self.on_request()
+        path = offline_path(self.folder, operation, params)
+        name = "".join(part.title() for part in operation.split("_"))
+        if not path.is_file():
+            if operation not in OFFLINE_KEYS:
+                return {}
+            error = {"Code": "ResourceNotFoundException", "Message": f"no export at {path}"}
+            raise ClientError({"Error": error}, name)
+        try:
+            answer = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            error = {"Code": "InvalidExport", "Message": f"{path}: {exc}"}
+            raise ClientError({"Error": error}, name) from None
+        if not isinstance(answer, dict):
+            error = {"Code": "InvalidExport", "Message": f"{path}: not a JSON object"}
+            raise ClientError({"Error": error}, name)
+        if isinstance(answer.get("Error"), dict):
+            raise ClientError({"Error": answer["Error"]}, name)
+        if operation == "describe_services":  # one export per cluster; the call asks a batch
+            wanted = set(params.get("services") or [])
+            answer = {
+                **answer,
+                "services": [
+                    s
+                    for s in answer.get("services") or []
+                    if s.get("serviceArn") in wanted or s.get("serviceName") in wanted
+                ],
+            }
+        return answer
+
+
+def _offline_accounts(config: AwsConfig) -> tuple[list[_Account], list[str]]:
+    """Accounts (the export's folders) and regions (``config.regions``, else every region
+    folder found) of an offline export."""
+    root = Path(str(config.offline_dir))
+    if not root.is_dir():
+        error = f"AWS offline export {root} is not a directory"
+        return [_Account(None, None, None, error)], list(config.regions) or [DEFAULT_REGION]
+    folders = sorted(p for p in root.iterdir() if p.is_dir())
+    regions = list(config.regions) or sorted(
+        {r.name for account in folders for r in account.iterdir() if r.is_dir()}
+    )
+    return [_Account(p.name, None, None) for p in folders], regions
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
 def collect_aws(config: AwsConfig, progress: Progress | None = None) -> dict:
     """Live facts of every configured account and region (see docs/aws-facts.md)."""
     scan = _Scan(config, progress)
-    base = boto3.Session()
-    regions = list(config.regions) or [base.region_name or DEFAULT_REGION]
-    accounts = _accounts(scan, base, regions)
+    if config.offline_dir:
+        accounts, regions = _offline_accounts(config)
+        for account in accounts:
+            if account.error:
+                scan.error(None, None, "offline", account.error)
+    else:
+        base = boto3.Session()
+        regions = list(config.regions) or [base.region_name or DEFAULT_REGION]
+        accounts = _accounts(scan, base, regions)
     scan.total = len(accounts) * len(regions) * len(config.services)
     result: dict[str, Any] = {
         "schema": SCHEMA,
@@ -946,7 +1085,7 @@ def collect_aws(config: AwsConfig, progress: Progress | None = None) -> dict:
     }
     units = []
     for account in accounts:
-        if account.session is None:
+        if account.error is not None:
             scan.step(
                 f"{account.account or account.role_arn}: skipped",
                 len(regions) * len(config.services),

@@ -13,6 +13,11 @@ last-applied annotation are stripped, and literal environment values with secret
 The caller builds :class:`KubeConfig` from its own settings (``KUBECONFIG``,
 ``KUBE_CONTEXTS``, ``KUBE_NAMESPACES``); this module reads no environment variable itself
 (the client library reads ``KUBECONFIG`` when no path is given).
+
+Offline mode (``KubeConfig.offline_dir``): the clusters are ``kubectl get ... -A -o json``
+exports on disk (air-gapped installs, the bundled demo), one file or folder per context.
+Their items go through the same normalisation as listed ones (:func:`_object_entry`), so an
+export yields the facts a live list would have. Layout: docs/kubernetes-offline.md.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import urllib3
@@ -155,6 +161,9 @@ class KubeConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 60.0
     retries: int = 1
+    # A folder of ``kubectl get -o json`` exports: ``<context>.json`` files or ``<context>/``
+    # folders of them. Set, no cluster is contacted (docs/kubernetes-offline.md).
+    offline_dir: str | None = None
 
 
 # progress(done, total, label): one step per kind of each cluster, label ``context/Kind``.
@@ -534,6 +543,81 @@ def _collect_cluster(config: KubeConfig, context: str, result: dict, steps: _Ste
         api_client.close()
 
 
+# --- offline mode ----------------------------------------------------------------------------
+
+
+def offline_contexts(folder: Path) -> dict[str, list[Path]]:
+    """Context name -> its export files: ``<context>.json`` or every ``*.json`` of
+    ``<context>/`` (sorted, so the order of objects is stable)."""
+    contexts: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix == ".json":
+            contexts.setdefault(path.stem, []).append(path)
+        elif path.is_dir():
+            contexts.setdefault(path.name, []).extend(sorted(path.glob("*.json")))
+    return contexts
+
+
+def _exported_items(path: Path) -> tuple[list[dict], str | None]:
+    """The items of one export with their kind: a ``List`` from ``kubectl get a,b -o json``
+    (items carry their kind), a typed list answer (``DeploymentList``: the kind comes from the
+    list's), or a single object."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("not a JSON object")
+    list_kind = str(document.get("kind") or "")
+    if "items" not in document:
+        return [document], None
+    implied = list_kind.removesuffix("List") if list_kind not in ("", "List") else None
+    items = []
+    for item in document.get("items") or []:
+        if isinstance(item, dict):
+            items.append(item if item.get("kind") or not implied else {**item, "kind": implied})
+    return items, (document.get("metadata") or {}).get("resourceVersion") or None
+
+
+def _collect_offline(config: KubeConfig, result: dict, steps: _Steps) -> None:
+    folder = Path(str(config.offline_dir))
+    contexts = offline_contexts(folder) if folder.is_dir() else {}
+    if not folder.is_dir():
+        contexts = {"(offline)": []}
+    if config.contexts:
+        contexts = {name: contexts.get(name, []) for name in config.contexts}
+    specs = _specs(config)
+    namespaces = set(config.namespaces or [])
+    for context, files in contexts.items():
+        cluster: dict[str, Any] = {
+            "context": context,
+            "server": f"file://{folder / context}",
+            "version": None,
+            "error": None,
+            "resource_version": {},
+            "requests": 0,
+        }
+        result["clusters"].append(cluster)
+        by_kind: dict[str, list[dict]] = {}
+        errors = [] if files else [f"no export for context {context} in {folder}"]
+        for path in files:
+            try:
+                items, resource_version = _exported_items(path)
+            except (OSError, ValueError) as exc:
+                errors.append(f"{path.name}: {exc}"[:300])
+                continue
+            for item in items:
+                by_kind.setdefault(str(item.get("kind") or ""), []).append(item)
+            if resource_version:
+                cluster["resource_version"][path.name] = resource_version
+        for error in errors:
+            result["errors"].append({"cluster": context, "kind": None, "error": error})
+        cluster["error"] = "; ".join(errors)[:300] or None
+        for spec in specs:
+            for item in by_kind.get(spec.kind, []):
+                namespace = (item.get("metadata") or {}).get("namespace")
+                if not namespaces or namespace in namespaces:
+                    result["objects"].append(_object_entry(context, spec, item))
+            steps.step(f"{context}/{spec.kind}")
+
+
 def collect_kubernetes(config: KubeConfig, progress: Progress | None = None) -> dict:
     """Live facts of every configured cluster; a failing cluster or kind is an ``errors`` entry."""
     result: dict[str, Any] = {
@@ -544,6 +628,11 @@ def collect_kubernetes(config: KubeConfig, progress: Progress | None = None) -> 
         "errors": [],
         "requests": 0,
     }
+    if config.offline_dir:
+        folder = Path(config.offline_dir)
+        count = len(config.contexts or (offline_contexts(folder) if folder.is_dir() else [1]))
+        _collect_offline(config, result, _Steps(progress, count * len(_specs(config))))
+        return result
     contexts = _contexts(config)
     steps = _Steps(progress, len(contexts) * len(_specs(config)))
     for context, error in contexts:

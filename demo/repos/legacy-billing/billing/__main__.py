@@ -1,0 +1,3 @@
+from billing.run import main
+
+main()

@@ -1,0 +1,4 @@
+// Uploads invoices to S3.
+const AWS_ACCESS_KEY_ID = 'AKIAZ7Q4XW2R9T5LMN3P';
+const AWS_SECRET_ACCESS_KEY = 'wJa9Rk2pQm7Lx4Vn8Bt3Yc6Hd1Fs5Gz0Ej9Ku2Wq';
+module.exports = { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY };

@@ -1,0 +1,1 @@
+"""One-off admin tasks: `python -m payments.admin settle-day 2026-11-01`."""

@@ -1,0 +1,4 @@
+package main
+
+// One-off admin task: rotate the signing keys.
+func main() {}

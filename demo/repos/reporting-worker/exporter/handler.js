@@ -1,0 +1,1 @@
+module.exports.export = async () => ({ exported: true });

@@ -1,0 +1,3 @@
+module github.com/acme/status-page
+
+go 1.23
