@@ -31,7 +31,7 @@ app.autodiscover_tasks()
 def beat_schedule(scan_schedule: str) -> dict:
     """Periodic tasks for ``celery beat``: the full rescan on ``SCAN_SCHEDULE`` (five cron
     fields: minute hour day-of-month month day-of-week) and a sweep for scans whose worker
-    died, every five minutes."""
+    died, every five minutes; old webhook delivery records pruned daily."""
     minute, hour, day_of_month, month, day_of_week = scan_schedule.split()
     return {
         "full-rescan": {
@@ -48,6 +48,10 @@ def beat_schedule(scan_schedule: str) -> dict:
         "expire-lost-scans": {
             "task": "scorecards.tasks.expire_lost_scans",
             "schedule": crontab(minute="*/5"),
+        },
+        "prune-webhook-deliveries": {
+            "task": "scorecards.tasks.prune_webhook_deliveries",
+            "schedule": crontab(minute=17, hour=4),
         },
     }
 

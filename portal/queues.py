@@ -19,6 +19,10 @@ TASK_QUEUES = {
     "scorecards.tasks.scan_organisation": "scoring",
     "scorecards.tasks.expire_lost_scans": "scoring",
     "scorecards.tasks.scan_service": "webhooks",
+    # Cheap and latency-bound: a push's rescan waits on it.
+    "scorecards.tasks.process_webhook_delivery": "webhooks",
+    "scorecards.tasks.prune_webhook_deliveries": "scoring",
+    "scorecards.tasks.follow_up_scan": "scoring",
 }
 
 

@@ -44,3 +44,18 @@ def test_every_routed_queue_is_consumed_by_a_worker_deployment():
 def test_unknown_tasks_fall_back_to_the_default_queue():
     assert route_task("celery.chord_unlock", (), {}, {}) is None
     assert app.conf.task_default_queue == "scoring"
+
+
+def test_a_worker_without_q_consumes_every_routed_queue():
+    """Procfile and compose start one worker with no -Q: it must read every queue a task can be
+    routed to, or those tasks would wait forever."""
+    from portal.celery import app
+    from portal.queues import QUEUES, TASK_QUEUES
+
+    declared = {q.name for q in app.conf.task_queues}
+    assert declared == set(QUEUES)
+    assert set(TASK_QUEUES.values()) <= declared
+    for name in app.tasks:
+        if name.startswith("scorecards."):
+            route = route_task(name, (1, "github"), {}, {})
+            assert route is None or route["queue"] in declared, name

@@ -64,5 +64,6 @@ def test_beat_runs_the_full_rescan_on_scan_schedule_and_sweeps_lost_scans():
     assert rescan["task"] == "scorecards.tasks.scan_organisation"
     assert rescan["task"] in app.tasks
     assert schedule["expire-lost-scans"]["task"] in app.tasks
+    assert schedule["prune-webhook-deliveries"]["task"] in app.tasks
     cron = rescan["schedule"]
     assert cron.hour == {2} and cron.minute == {30} and cron.day_of_week == {1, 2, 3, 4, 5}
