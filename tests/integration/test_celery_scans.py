@@ -22,7 +22,7 @@ def _finished(scan_id):
 
 def test_a_scheduled_scan_fans_out_over_a_real_worker(workers, settings):
     settings.DEMO_ORGANISATION = str(EXAMPLES)
-    workers()
+    workers(DEMO_ORGANISATION=str(EXAMPLES))
     # No result backend: the scan's progress lives in the database, so poll that.
     scan_organisation.delay(reason="integration test")
     scan = wait_for(lambda: Scan.objects.filter(reason="integration test").first())
