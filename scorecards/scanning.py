@@ -40,7 +40,6 @@ from scorecards.discovery import (
 )
 from scorecards.engine import Report, evaluate_service
 from scorecards.models import (
-    CheckResult,
     Facts,
     Scan,
     Scorecard,
@@ -50,6 +49,7 @@ from scorecards.models import (
     Team,
     Waiver,
 )
+from scorecards.recording import record_scorecard
 from scorecards.waivers import Waiver as EngineWaiver
 
 logger = logging.getLogger(__name__)
@@ -520,38 +520,16 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
                     "error": error if stale else "",
                 },
             )
-        scorecard = Scorecard.objects.create(
-            service=service,
-            scan=scan,
-            score=report.score.score,
-            level=report.score.level,
-            factors=report.score.factors,
-            counts=_counts(report),
-            kinds=report.kinds,
-            catalogue_version=report.catalogue_version,
+        scorecard = record_scorecard(
+            service,
+            scan,
+            report.results,
+            report.score,
+            report.kinds,
             commit=report.commit or "",
             stale_sources=stale_sources,
+            catalogue_version=report.catalogue_version,
         )
-        CheckResult.objects.bulk_create(
-            CheckResult(
-                scorecard=scorecard,
-                check_id=r.id,
-                factor=r.factor,
-                severity=r.severity,
-                status=str(r.status),
-                message=r.message,
-                evidence=[e.as_dict() for e in r.evidence],
-                fingerprint=r.fingerprint,
-                waiver=r.waiver,
-            )
-            for r in report.results
-        )
-        Scorecard.objects.filter(service=service, is_latest=True).exclude(pk=scorecard.pk).update(
-            is_latest=False
-        )
-        service.latest_scorecard = scorecard
-        service.kinds = report.kinds
-        service.save(update_fields=["latest_scorecard", "kinds"])
     logger.info(
         "service scored",
         extra={
@@ -562,13 +540,6 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         },
     )
     return scorecard
-
-
-def _counts(report: Report) -> dict:
-    counts: dict[str, int] = {}
-    for result in report.results:
-        counts[str(result.status)] = counts.get(str(result.status), 0) + 1
-    return counts
 
 
 # --- finishing ----------------------------------------------------------------------------

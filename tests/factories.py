@@ -14,7 +14,8 @@ from django.utils import timezone
 from scorecards.checks.registry import CATALOGUE_VERSION, catalogue
 from scorecards.checks.results import CheckResult as EngineResult
 from scorecards.checks.results import Evidence, Status, fingerprint
-from scorecards.models import CheckResult, Scan, Scorecard, Service, Team
+from scorecards.models import Scan, Scorecard, Service, Team
+from scorecards.recording import record_scorecard as store
 from scorecards.scoring import score_service
 
 
@@ -72,35 +73,17 @@ def record_scorecard(
         started_at=when,
         finished_at=when + timedelta(seconds=2),
     )
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[str(r.status)] = counts.get(str(r.status), 0) + 1
-    scorecard = Scorecard.objects.create(
-        service=service,
-        scan=scan,
-        created_at=when,
-        score=score.score,
-        level=score.level,
-        factors=score.factors,
-        counts=counts,
-        kinds=service.kinds,
-        catalogue_version=CATALOGUE_VERSION,
+    scorecard = store(
+        service,
+        scan,
+        results,
+        score,
+        service.kinds,
         commit=commit,
         stale_sources=stale_sources or [],
+        created_at=when,
     )
-    CheckResult.objects.bulk_create(
-        CheckResult(
-            scorecard=scorecard,
-            check_id=r.id,
-            factor=r.factor,
-            severity=r.severity,
-            status=str(r.status),
-            message=r.message,
-            evidence=[e.as_dict() for e in r.evidence],
-            fingerprint=r.fingerprint,
-        )
-        for r in results
-    )
+    # Tests may record history out of order: the latest is the newest by date, as in a scan.
     latest = Scorecard.objects.filter(service=service).order_by("-created_at", "-pk").first()
     Scorecard.objects.filter(service=service).exclude(pk=latest.pk).update(is_latest=False)
     Scorecard.objects.filter(pk=latest.pk).update(is_latest=True)

@@ -19,7 +19,8 @@ from django.utils import timezone
 from scorecards.checks.registry import CATALOGUE_VERSION, catalogue
 from scorecards.checks.results import CheckResult as EngineResult
 from scorecards.checks.results import Evidence, Status, fingerprint, short_excerpt
-from scorecards.models import CheckResult, Scan, Scorecard, Service
+from scorecards.models import Scan, Scorecard, Service
+from scorecards.recording import record_scorecard
 from scorecards.scoring import score_service
 
 PUSHABLE = ("pass", "fail", "warn", "unknown", "na")
@@ -154,9 +155,6 @@ def record(service: Service, pushed: list[Pushed], commit: str, source: str, by:
             )
     kinds = service.kinds or []
     score = score_service(results, kinds)
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[str(r.status)] = counts.get(str(r.status), 0) + 1
     with transaction.atomic():
         scan = Scan.objects.create(
             trigger=Scan.Trigger.MANUAL,
@@ -171,34 +169,13 @@ def record(service: Service, pushed: list[Pushed], commit: str, source: str, by:
             started_at=now,
             finished_at=now,
         )
-        card = Scorecard.objects.create(
-            service=service,
-            scan=scan,
-            created_at=now,
-            score=score.score,
-            level=score.level,
-            factors=score.factors,
-            counts=counts,
-            kinds=kinds,
-            catalogue_version=CATALOGUE_VERSION,
+        card = record_scorecard(
+            service,
+            scan,
+            results,
+            score,
+            kinds,
             commit=commit or (service.latest_scorecard.commit if service.latest_scorecard else ""),
+            created_at=now,
         )
-        CheckResult.objects.bulk_create(
-            CheckResult(
-                scorecard=card,
-                check_id=r.id,
-                factor=r.factor,
-                severity=r.severity,
-                status=str(r.status),
-                message=r.message,
-                evidence=[e.as_dict() for e in r.evidence],
-                fingerprint=r.fingerprint,
-                waiver=r.waiver,
-            )
-            for r in results
-        )
-        Scorecard.objects.filter(service=service, is_latest=True).exclude(pk=card.pk).update(
-            is_latest=False
-        )
-        Service.objects.filter(pk=service.pk).update(latest_scorecard=card)
     return card
