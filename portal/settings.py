@@ -272,7 +272,6 @@ OIDC_OP_USER_ENDPOINT = _sso["OIDC_OP_USER_ENDPOINT"]
 OIDC_OP_JWKS_ENDPOINT = _sso["OIDC_OP_JWKS_ENDPOINT"]
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
-LOGIN_REDIRECT_URL_FAILURE = "login"
 # Claims to roles and teams, applied on every single sign-on (scorecards/sso/claims.py).
 OIDC_GROUPS_CLAIM = _sso["OIDC_GROUPS_CLAIM"]
 OIDC_ROLE_MAP = _sso["OIDC_ROLE_MAP"]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
@@ -70,6 +70,10 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
             logger.warning("single sign-on refused: unknown state")
             return self.login_failure()
         return super().get(request)
+
+    @property
+    def failure_url(self):
+        return resolve_url(settings.LOGIN_URL)
 
     def login_failure(self):
         messages.error(self.request, FAILED)
