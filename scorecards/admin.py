@@ -34,6 +34,8 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug", "members__username")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("members",)
+    fields = ("name", "slug", "members", "created_at")
+    readonly_fields = ("created_at",)
 
     def get_queryset(self, request):
         return (

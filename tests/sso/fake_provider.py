@@ -75,7 +75,8 @@ class FakeProvider:
             or form.get("redirect_uri") != grant["authorize"]["redirect_uri"]
             or _challenge(form.get("code_verifier", "")) != grant["authorize"]["code_challenge"]
         ):
-            return Response(json.dumps({"error": "invalid_grant"}), 400, mimetype="application/json")
+            error = json.dumps({"error": "invalid_grant"})
+            return Response(error, 400, mimetype="application/json")
         now = int(time.time())
         self.claims = grant["claims"]
         id_token = jwt.encode(

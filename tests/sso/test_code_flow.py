@@ -152,3 +152,11 @@ def test_a_code_in_the_password_form_query_does_not_sign_in(client, idp, django_
     assert response.status_code == 200  # the form again, with its error
     assert signed_in_user(client) is None
     assert idp.token_requests == []
+
+
+def test_a_platform_lead_signed_in_by_the_provider_manages_teams_in_the_admin(client, idp):
+    sign_in(client, idp, ALICE)
+    assert client.get("/admin/scorecards/team/").status_code == 200
+    client.logout()
+    sign_in(client, idp, {**ALICE, "groups": []})
+    assert client.get("/admin/scorecards/team/")["Location"].startswith("/admin/login/")
