@@ -9,7 +9,8 @@ Differences from the parent class, each for a reason:
 - the id_token's audience and issuer are checked, and userinfo must be about the same ``sub``;
 - people are matched by username (``preferred_username``, else ``email``), and a local account
   (one with a password, or a superuser) is never taken over by a provider's claims;
-- every failure (bad signature, provider down) is a refused sign-in, logged, never a 500.
+- every failure (bad signature, provider down) is a refused sign-in, logged, never a 500;
+- a deactivated person's session ends, as with password sign-in.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         ) as exc:
             logger.warning("single sign-on refused: %s", exc)
             return None
+
+    def get_user(self, user_id):
+        # The parent's would keep a deactivated person's session alive; ModelBackend's doesn't.
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)

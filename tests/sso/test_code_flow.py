@@ -160,3 +160,9 @@ def test_a_platform_lead_signed_in_by_the_provider_manages_teams_in_the_admin(cl
     client.logout()
     sign_in(client, idp, {**ALICE, "groups": []})
     assert client.get("/admin/scorecards/team/")["Location"].startswith("/admin/login/")
+
+
+def test_deactivating_a_person_ends_their_single_sign_on_session(client, idp):
+    sign_in(client, idp, ALICE)
+    get_user_model().objects.filter(username="alice").update(is_active=False)
+    assert client.get("/")["Location"].startswith("/login/")
