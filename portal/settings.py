@@ -29,6 +29,7 @@ from kombu import Queue
 from portal.env import envbool, envcron, envint, envlist, envstr
 from portal.logging import logging_config
 from portal.queues import QUEUES
+from portal.sso import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -249,6 +250,33 @@ RESCAN_TOKEN = envstr("RESCAN_TOKEN")
 PR_FEEDBACK = envbool("PR_FEEDBACK", default=False)
 # SVG badges readable without a token or a session (to embed them in READMEs).
 BADGES_PUBLIC = envbool("BADGES_PUBLIC", default=False)
+
+# --- Single sign-on: OpenID Connect (portal/sso.py, docs/sso.md) ---------------------------
+# Off unless OIDC_CLIENT_ID is set: then "Sign in with OIDC_PROVIDER_NAME" joins the password
+# form, which stays for break-glass accounts unless PASSWORD_LOGIN=false. With OIDC_ISSUER the
+# endpoints below stay empty and are discovered on first use, never at import time.
+_sso = sso_settings()
+OIDC_ENABLED = _sso["OIDC_ENABLED"]
+PASSWORD_LOGIN = _sso["PASSWORD_LOGIN"]
+AUTHENTICATION_BACKENDS = _sso["AUTHENTICATION_BACKENDS"]
+OIDC_ISSUER = _sso["OIDC_ISSUER"]
+OIDC_PROVIDER_NAME = _sso["OIDC_PROVIDER_NAME"]
+# Names read by mozilla-django-oidc.
+OIDC_RP_CLIENT_ID = _sso["OIDC_RP_CLIENT_ID"]
+OIDC_RP_CLIENT_SECRET = _sso["OIDC_RP_CLIENT_SECRET"]
+OIDC_RP_SCOPES = _sso["OIDC_RP_SCOPES"]
+OIDC_RP_SIGN_ALGO = _sso["OIDC_RP_SIGN_ALGO"]
+OIDC_OP_AUTHORIZATION_ENDPOINT = _sso["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+OIDC_OP_TOKEN_ENDPOINT = _sso["OIDC_OP_TOKEN_ENDPOINT"]
+OIDC_OP_USER_ENDPOINT = _sso["OIDC_OP_USER_ENDPOINT"]
+OIDC_OP_JWKS_ENDPOINT = _sso["OIDC_OP_JWKS_ENDPOINT"]
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# Claims to roles and teams, applied on every single sign-on (scorecards/sso/claims.py).
+OIDC_GROUPS_CLAIM = _sso["OIDC_GROUPS_CLAIM"]
+OIDC_ROLE_MAP = _sso["OIDC_ROLE_MAP"]
+OIDC_TEAM_CLAIM_PREFIX = _sso["OIDC_TEAM_CLAIM_PREFIX"]
+# --- end of single sign-on ------------------------------------------------------------------
 
 LOG_LEVEL = envstr("LOG_LEVEL", default="INFO").upper()
 LOGGING = logging_config(LOG_LEVEL)

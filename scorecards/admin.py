@@ -1,0 +1,115 @@
+"""The Django admin: where platform leads manage teams and their members.
+
+Everything else is read-mostly here on purpose: services are discovered (only their team is
+edited by hand), waivers are decided on the scorecard page (which enforces "not your own
+waiver"), and webhook deliveries and API tokens are records, never edited — a token's digest
+is not even shown. Who reaches the admin: staff (platform leads and admins, see
+``scorecards/sso/accounts.py``), with the permissions of migration 0004.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from scorecards.models import ApiToken, Service, Team, Waiver, WebhookDelivery
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows records; nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "member_count", "service_count")
+    search_fields = ("name", "slug", "members__username")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+    fields = ("name", "slug", "members", "created_at")
+    readonly_fields = ("created_at",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members_total=Count("members", distinct=True),
+                services_total=Count("services", distinct=True),
+            )
+        )
+
+    @admin.display(description="members", ordering="members_total")
+    def member_count(self, team):
+        return team.members_total
+
+    @admin.display(description="services", ordering="services_total")
+    def service_count(self, team):
+        return team.services_total
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "team", "repository", "retired", "last_seen_at")
+    list_filter = ("retired", "team")
+    list_select_related = ("team",)
+    search_fields = ("name", "slug", "repository")
+    fields = (
+        "name",
+        "slug",
+        "team",
+        "description",
+        "lifecycle",
+        "kinds",
+        "repository",
+        "repository_path",
+        "default_branch",
+        "aws_resources",
+        "k8s_workloads",
+        "discovered_from",
+        "first_seen_at",
+        "last_seen_at",
+        "retired",
+    )
+    # Discovery owns everything but the team, which people correct by hand.
+    readonly_fields = tuple(name for name in fields if name != "team")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Waiver)
+class WaiverAdmin(ReadOnlyAdmin):
+    list_display = ("service", "check_id", "state", "expires", "created_by", "decided_by")
+    list_filter = ("state",)
+    list_select_related = ("service", "created_by", "decided_by")
+    search_fields = ("service__name", "check_id", "reason")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("delivery_id", "event", "action", "repository", "state", "received_at")
+    list_filter = ("state", "event")
+    search_fields = ("delivery_id", "repository")
+    date_hierarchy = "received_at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("can_write",)
+    search_fields = ("name", "prefix")
+    # Never the digest: it identifies the token, and has no business on a screen.
+    fields = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
+    exclude = ("digest",)

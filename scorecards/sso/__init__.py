@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: discovery, the backend, claims to roles and teams."""
