@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -160,6 +161,31 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
         return scan.progress
 
 
+# Inventories are content-addressed and never change once stored, so a worker scoring the
+# hundreds of services of one scan reads and parses each of them once, not once per service.
+_INVENTORIES: OrderedDict[str, dict] = OrderedDict()
+_INVENTORIES_KEPT = 8
+
+
+def _runs_with_digest(runs):
+    """Source runs with their inventory's digest, not its (large) data."""
+    return runs.select_related("inventory").defer("inventory__data")
+
+
+def inventory_data(run: SourceRun) -> dict:
+    """A run's inventory data, by digest (shared between callers: read it, never change it)."""
+    digest = run.inventory.digest
+    data = _INVENTORIES.get(digest)
+    if data is None:
+        data = Facts.objects.values_list("data", flat=True).get(pk=run.inventory_id)
+        _INVENTORIES[digest] = data
+        while len(_INVENTORIES) > _INVENTORIES_KEPT:
+            _INVENTORIES.popitem(last=False)
+    else:
+        _INVENTORIES.move_to_end(digest)
+    return data
+
+
 def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     """Per repository, the newest entry a successful run of ``source`` stored (up to ``scan``).
 
@@ -173,8 +199,7 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     if scan is not None:
         runs = runs.filter(scan__created_at__lte=scan.created_at)
     base = (
-        runs.filter(scan__service=None)
-        .select_related("inventory", "scan")
+        _runs_with_digest(runs.filter(scan__service=None).select_related("scan"))
         .order_by("-scan__created_at")
         .first()
     )
@@ -182,9 +207,9 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     if base is not None:
         newer = newer.filter(scan__created_at__gt=base.scan.created_at)
     entries: dict[str, dict] = {}
-    for run in [base, *newer.select_related("inventory").order_by("scan__created_at")]:
+    for run in [base, *_runs_with_digest(newer).order_by("scan__created_at")]:
         if run is not None:
-            for repo in run.inventory.data.get("repos", []):
+            for repo in inventory_data(run).get("repos", []):
                 entries[repo["full_name"]] = repo
     return entries
 
@@ -314,9 +339,8 @@ def _latest_runs(scan: Scan) -> dict[str, SourceRun]:
     runs = {}
     for source in ("github", "local", "aws", "kubernetes"):
         run = (
-            SourceRun.objects.filter(source=source, state=SourceRun.State.DONE)
+            _runs_with_digest(SourceRun.objects.filter(source=source, state=SourceRun.State.DONE))
             .filter(scan__created_at__lte=scan.created_at)
-            .select_related("inventory")
             .order_by("-scan__created_at")
             .first()
         )
@@ -356,8 +380,8 @@ def plan_services(scan_id: int) -> list[int]:
             )
             for repo in entries
         ]
-        aws = runs["aws"].inventory.data.get("resources", []) if "aws" in runs else []
-        k8s = runs["kubernetes"].inventory.data.get("objects", []) if "kubernetes" in runs else []
+        aws = inventory_data(runs["aws"]).get("resources", []) if "aws" in runs else []
+        k8s = inventory_data(runs["kubernetes"]).get("objects", []) if "kubernetes" in runs else []
         specs = resolve_services(repos, aws, k8s, _discovery_keys())
         ids = _upsert_services(specs)
     _update_progress(scan_id, lambda p: p["services"].update(total=len(ids), done=0, failed=0))
@@ -438,7 +462,7 @@ def score_service(scan_id: int, service_id: int, today: date | None = None) -> b
 
 def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     started = time.monotonic()
-    this_scan = {r.source: r for r in scan.source_runs.select_related("inventory")}
+    this_scan = {r.source: r for r in scan.source_runs.all()}
     latest = _latest_runs(scan)
     facts_by_source: dict[str, tuple[dict | None, dict, bool, str]] = {}
     siblings = None
@@ -468,7 +492,7 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     ):
         run = latest.get(source)
         if run is not None and links:
-            facts = slicer(run.inventory.data, links)
+            facts = slicer(inventory_data(run), links)
             failed_now = source in this_scan and this_scan[source].state == SourceRun.State.FAILED
             facts_by_source[source] = (
                 facts,
