@@ -482,7 +482,7 @@ class Coverage:
 
 def _configured_targets() -> dict[str, list[str]]:
     """What each source is configured to read, in the words an operator set them."""
-    from scorecards.sources import local_repositories
+    from scorecards.sources import aws_offline_dir, kube_offline_dir, local_repositories
 
     accounts = [arn.split(":")[4] for arn in settings.AWS_ROLE_ARNS if arn.count(":") >= 5]
     aws = [
@@ -493,6 +493,11 @@ def _configured_targets() -> dict[str, list[str]]:
     kubernetes = list(settings.KUBE_CONTEXTS) or (
         [f"current context of {settings.KUBECONFIG}"] if settings.KUBECONFIG else []
     )
+    # Offline exports (air-gapped installs, the demo) are what the collectors read then.
+    if not aws and aws_offline_dir():
+        aws = [f"offline export {aws_offline_dir()}"]
+    if not kubernetes and kube_offline_dir():
+        kubernetes = [f"offline export {kube_offline_dir()}"]
     return {
         "github": list(settings.GITHUB_ORGS),
         "aws": aws,
