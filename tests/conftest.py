@@ -24,9 +24,18 @@ def _plain_http_and_unhashed_static(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Sign-in throttling counts failures in the cache: each test starts with none counted."""
-    from django.core.cache import cache
+    """Sign-in throttling counts failures in the cache: each test starts with none counted.
 
-    cache.clear()
+    Only a per-process cache is cleared: clearing a Redis cache (CACHE_URL) flushes its whole
+    database, which may be shared with the broker the integration tests use.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def clear_if_local():
+        if isinstance(caches["default"], LocMemCache):
+            caches["default"].clear()
+
+    clear_if_local()
     yield
-    cache.clear()
+    clear_if_local()

@@ -218,6 +218,17 @@ def test_public_urls_answer_anonymous_people_as_decided(client, route):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
+def test_signing_in_never_redirects_off_site(client, target):
+    make_person("alice")
+    response = client.post(
+        f"{reverse('login')}?next={quote(target)}",
+        {"username": "alice", "password": "pw-for-tests-only", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
 def admin_routes() -> list[str]:
     return sorted(route for route, _ in routes() if is_admin_site(route))
 
