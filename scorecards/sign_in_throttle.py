@@ -8,6 +8,10 @@ so every web process sees the same numbers.
 
 A success clears the username's counter but never the address's: otherwise an attacker with
 one account of their own could reset their address's count between guesses at others.
+
+An unreachable cache does not lock everybody out: sign-in then goes unthrottled, with an error
+in the log, because the portal's availability matters more than a pause in guessing limits
+while Redis, which also carries the task queue, is being repaired.
 """
 
 from __future__ import annotations
@@ -83,10 +87,19 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
+def _cache_unavailable(exc: Exception) -> None:
+    logger.error("sign-in throttling is off: the cache is unavailable (%s)", type(exc).__name__)
+
+
 def lockout(request: HttpRequest, username: str) -> Lockout | None:
     """The lockout in force for this username or this client address, if any."""
     now = time.time()
-    until = cache.get_many([f"{stem}:locked" for stem, _ in _subjects(request, username)])
+    keys = [f"{stem}:locked" for stem, _ in _subjects(request, username)]
+    try:
+        until = cache.get_many(keys)
+    except Exception as exc:  # each cache backend raises its own connection errors
+        _cache_unavailable(exc)
+        return None
     latest = max(until.values(), default=0)
     if latest <= now:
         return None
@@ -95,6 +108,13 @@ def lockout(request: HttpRequest, username: str) -> Lockout | None:
 
 def record_failure(request: HttpRequest, username: str) -> None:
     """Count one failed sign-in; lock the username or the address that reached its limit."""
+    try:
+        _count_failure(request, username)
+    except Exception as exc:
+        _cache_unavailable(exc)
+
+
+def _count_failure(request: HttpRequest, username: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for stem, limit in _subjects(request, username):
         key = f"{stem}:failures"
@@ -122,4 +142,7 @@ def record_failure(request: HttpRequest, username: str) -> None:
 
 def record_success(request: HttpRequest, username: str) -> None:
     stem, _ = _subjects(request, username)[0]
-    cache.delete(f"{stem}:failures")
+    try:
+        cache.delete(f"{stem}:failures")
+    except Exception as exc:
+        _cache_unavailable(exc)

@@ -121,3 +121,11 @@ def test_the_local_demo_keeps_plain_http_but_not_the_other_protections(tmp_path)
     assert demo["SESSION_COOKIE_HTTPONLY"] is True
     assert demo["CSRF_COOKIE_HTTPONLY"] is True
     assert "portal.headers.SecurityHeadersMiddleware" in demo["MIDDLEWARE"]
+
+
+def test_a_cache_url_that_is_not_redis_stops_start_up():
+    run = check_deploy({**production_environment(), "CACHE_URL": "memcached://cache:11211"})
+    assert run.returncode != 0
+    assert "CACHE_URL must be a redis:// or rediss:// URL, not 'memcached://cache:11211'." in (
+        run.stderr
+    )

@@ -198,3 +198,15 @@ def test_the_counts_are_shared_through_redis(client, alice, settings):
         assert sign_in(client, "alice", PASSWORD).status_code == 429
     finally:
         cache.clear()
+
+
+def test_an_unreachable_cache_leaves_sign_in_working_and_says_so(client, alice, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+        }
+    }
+    assert sign_in(client, "alice", "wrong").status_code == 200
+    assert signed_in(sign_in(client, "alice", PASSWORD))
+    assert "sign-in throttling is off: the cache is unavailable" in caplog.text
