@@ -27,6 +27,7 @@ from scorecards.collectors.repo_files.documents import (
     parse_document,
     parse_yaml,
 )
+from scorecards.collectors.repo_files.redaction import redact_strings
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,9 @@ class FactsBuilder:
             "lockfiles",
         ):
             self.facts[key].sort(key=lambda item: item.get("path", ""))
+        # Each parser redacts what it understands; this last pass catches what none of them
+        # does (a password in a URL or a --token flag in any value) before facts are kept.
+        self.facts = redact_strings(self.facts)
         return self.facts
 
 
