@@ -83,7 +83,7 @@ def write_tree(root: Path, files: Mapping[str, str]) -> Path:
     return root
 
 
-def canary_repository(root: Path, c: Canaries) -> Path:
+def canary_repository(root: Path, c: Canaries, name: str = "canary-shop") -> Path:
     """A service repository with secrets committed everywhere people commit them."""
     db_password = c.new("repo-db-password")
     env_db_password = c.new("repo-env-db-password")
@@ -91,7 +91,7 @@ def canary_repository(root: Path, c: Canaries) -> Path:
         "README.md": "# canary-shop\n\nShop service.\n",
         "catalog-info.yaml": (
             "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
-            "metadata:\n  name: canary-shop\nspec:\n  type: service\n  owner: team-canary\n"
+            f"metadata:\n  name: {name}\nspec:\n  type: service\n  owner: team-canary\n"
         ),
         "requirements.txt": "django==5.2.1\ngunicorn==23.0.0\n",
         "Procfile": f"web: gunicorn shop.wsgi --api-token={c.new('procfile-flag')}\n",

@@ -1,4 +1,4 @@
-"""Shared by the security tests: the hypothesis profile, and the fake AWS and Kubernetes.
+"""Shared by the security tests: the hypothesis profile, the fake AWS and the fake GitHub.
 
 The profile is deterministic (``derandomize``) so a CI failure replays the same examples, with
 a generous deadline: the bound it enforces is "no pathological slowness", not a benchmark.
@@ -13,6 +13,12 @@ from hypothesis import HealthCheck, settings
 from tests.collectors.aws.conftest import (  # noqa: F401 (fixtures shared by import)
     moto,
     moto_endpoint,
+)
+from tests.collectors.github.conftest import (  # noqa: F401 (fixtures shared by import)
+    _codeload_session,
+    codeload_server,
+    fake_time,
+    github,
 )
 
 settings.register_profile(

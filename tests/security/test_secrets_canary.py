@@ -16,6 +16,9 @@ import json
 import logging
 import logging.config
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +40,7 @@ from scorecards.web.csv_export import ORG_TABLES, TEAM_TABLES
 from tests.collectors.aws.builders import ACCOUNT, REGION, Moto, container, create_ecs_service
 from tests.collectors.aws.builders import create_function as create_lambda
 from tests.collectors.aws.conftest import _post
+from tests.collectors.github.fake_github import CODELOAD_TOKEN, load, repo_like
 from tests.collectors.kubernetes.conftest import FIXTURES, serve_recorded, write_kubeconfig
 from tests.security.canaries import (
     REDACTED,
@@ -161,6 +165,29 @@ def _plant_in_cluster(folder: Path, c: Canaries) -> Path:
     return folder
 
 
+@dataclass
+class CapturedLogs:
+    text: str = ""
+    levels: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def debug_logs() -> Iterator[CapturedLogs]:
+    """The portal's own logging configuration at DEBUG, its JSON lines captured."""
+    stream = io.StringIO()
+    config = logging_config("DEBUG")
+    for handler in config["handlers"].values():
+        handler["stream"] = stream
+    captured = CapturedLogs()
+    logging.config.dictConfig(config)
+    captured.levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
+    try:
+        yield captured
+    finally:
+        logging.config.dictConfig(django_settings.LOGGING)
+        captured.text = stream.getvalue()
+
+
 def _dump_database() -> str:
     """Every value of every row of every table, JSON columns included, as one text."""
     chunks = []
@@ -192,10 +219,6 @@ def scanned(django_db_setup, django_db_blocker, moto_endpoint, tmp_path_factory)
     for name in held_back:
         (repo / name).unlink()
 
-    logs = io.StringIO()
-    config = logging_config("DEBUG")
-    for handler in config["handlers"].values():
-        handler["stream"] = logs
     server = HTTPServer(host="127.0.0.1")
     server.start()
     with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
@@ -213,20 +236,21 @@ def scanned(django_db_setup, django_db_blocker, moto_endpoint, tmp_path_factory)
             work / "kubeconfig", {"prod-eu": server.url_for("").rstrip("/")}, current="prod-eu"
         )
         try:
-            logging.config.dictConfig(config)
-            levels = {name: logging.getLogger(name).getEffectiveLevel() for name in LOGGERS}
-            with override_settings(
-                LOCAL_REPOSITORIES=[str(repo)],
-                GITHUB_ORGS=[],
-                AWS_REGIONS=[REGION],
-                AWS_ROLE_ARNS=[],
-                AWS_ENDPOINT_URL=moto_endpoint,
-                AWS_OFFLINE_DIR="",
-                KUBECONFIG=str(kubeconfig),
-                KUBE_CONTEXTS=[],
-                KUBE_NAMESPACES=[],
-                KUBE_OFFLINE_DIR="",
-                DEMO_ORGANISATION="",
+            with (
+                debug_logs() as logs,
+                override_settings(
+                    LOCAL_REPOSITORIES=[str(repo)],
+                    GITHUB_ORGS=[],
+                    AWS_REGIONS=[REGION],
+                    AWS_ROLE_ARNS=[],
+                    AWS_ENDPOINT_URL=moto_endpoint,
+                    AWS_OFFLINE_DIR="",
+                    KUBECONFIG=str(kubeconfig),
+                    KUBE_CONTEXTS=[],
+                    KUBE_NAMESPACES=[],
+                    KUBE_OFFLINE_DIR="",
+                    DEMO_ORGANISATION="",
+                ),
             ):
                 scans = []
                 for _ in range(2):
@@ -235,10 +259,9 @@ def scanned(django_db_setup, django_db_blocker, moto_endpoint, tmp_path_factory)
                     for name, text in held_back.items():
                         (repo / name).write_text(text)
         finally:
-            logging.config.dictConfig(django_settings.LOGGING)
             server.stop()
         try:
-            yield {"canaries": c, "scans": scans, "logs": logs.getvalue(), "levels": levels}
+            yield {"canaries": c, "scans": scans, "logs": logs.text, "levels": logs.levels}
         finally:
             forget_everything()
             get_user_model().objects.filter(username="lead").delete()
@@ -387,3 +410,33 @@ def test_the_canary_helper_finds_a_value_raw_and_json_escaped():
 def test_aws_account_of_the_fake_is_the_one_scanned(scanned, db):
     # The moto account id shows in the stored resources: the AWS side was not skipped.
     assert ACCOUNT in _dump_database()
+
+
+def test_a_repository_read_through_the_github_source_leaks_nothing(github, settings, tmp_path):
+    c = Canaries()
+    name = "canary-github"
+    tree = canary_repository(tmp_path / name, c, name=name)
+    files = {str(p.relative_to(tree)): p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    template = next(r for r in load("org_repos.json") if r["name"] == "inventory-api")
+    github.add_repo(repo_like(template, name, 990001), files)
+    settings.GITHUB_API_URL, settings.GITHUB_TOKEN = github.api_url, github.token
+    settings.GITHUB_APP_ID, settings.GITHUB_ORGS = "", ["acme-corp"]
+    settings.AWS_REGIONS, settings.KUBECONFIG, settings.KUBE_CONTEXTS = [], "", []
+    settings.LOCAL_REPOSITORIES, settings.DEMO_ORGANISATION = [], ""
+    with debug_logs() as logs:
+        scan, _ = scanning.request_scan(Scan.Trigger.MANUAL, sources=["github"])
+        scan = scanning.run_scan(scan.pk, today=TODAY)
+    assert scan.state == Scan.State.SUCCEEDED, scan.error
+    card = Service.objects.get(slug=name).latest_scorecard
+    assert card is not None and card.scan_id == scan.pk
+    # The repository's canaries, the API token and the signed download link's token.
+    secrets = [*c.values, github.token, CODELOAD_TOKEN]
+    # The fake GitHub runs in this process: its own access log (werkzeug) is not the portal's.
+    portal_lines = [
+        line for line in logs.text.splitlines() if json.loads(line)["logger"] != "werkzeug"
+    ]
+    assert_no_secret("\n".join(portal_lines), secrets, "the logs")
+    assert any("legacy.tar.gz" in line for line in portal_lines)  # the download was logged
+    dump = _dump_database()
+    assert_no_secret(dump, secrets, "the database")
+    assert "STRIPE_SECRET_KEY" in dump and "acme-corp/canary-github" in dump
