@@ -16,7 +16,6 @@ import json
 import os
 import tarfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -24,7 +23,7 @@ from hypothesis import strategies as st
 
 from scorecards import scanning
 from scorecards.collectors.github import TooLarge, read_tarball
-from scorecards.collectors.localdir import FactsBuilder, check_member_path, collect_directory
+from scorecards.collectors.localdir import FactsBuilder, check_member_path
 from scorecards.collectors.repo_files.documents import parse_document
 from scorecards.collectors.repo_files.manifests import parse_manifest
 from scorecards.models import Facts, Scan
@@ -191,12 +190,3 @@ def test_an_overlong_member_name_is_rejected_with_a_short_report():
     assert result.rejected[0]["reason"] == "name too long"
     assert len(result.rejected[0]["member"]) <= 200
     assert check_member_path("a/" * 3_000 + "b") == (None, "name too long")
-
-
-def test_the_local_source_ignores_undecodable_and_overlong_names_the_same_way(tmp_path):
-    root = tmp_path / "repo"
-    (root / "deep").mkdir(parents=True)
-    (root / "deep" / ("y" * 200)).write_text("x\n")
-    (root / "app.py").write_text("x = 1\n")
-    facts = collect_directory(Path(root))
-    assert "app.py" in facts["paths"]
