@@ -27,6 +27,7 @@ from scorecards.collectors.repo_files.documents import (
     parse_document,
     parse_yaml,
 )
+from scorecards.collectors.repo_files.redaction import redact_strings
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +249,33 @@ class FactsBuilder:
             "lockfiles",
         ):
             self.facts[key].sort(key=lambda item: item.get("path", ""))
+        # Each parser redacts what it understands; this last pass catches what none of them
+        # does (a password in a URL or a --token flag in any value) before facts are kept.
+        self.facts = storable(redact_strings(self.facts))
         return self.facts
+
+
+# NUL and unpaired surrogates (a file name that is not UTF-8, a "\0" escape in YAML) are valid
+# in Python strings but refused by PostgreSQL's jsonb: one such file would fail the whole scan.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """``value`` with every NUL and unpaired surrogate in its strings (keys included) made
+    U+FFFD, so the facts can be stored whatever bytes the repository holds."""
+    if isinstance(value, str):
+        if not _UNSTORABLE.search(value):
+            return value
+        return (
+            value.replace("\x00", "\ufffd")
+            .encode("utf-16", "surrogatepass")
+            .decode("utf-16", "replace")
+        )
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    return value
 
 
 def _optional_value(module: str, name: str) -> Any:
@@ -304,6 +331,8 @@ def collect_directory(path: str | Path, source: str = "local") -> dict:
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Linux's PATH_MAX: no file system holds a longer path, so a longer archive name is crafted.
+MAX_NAME_LENGTH = 4096
 
 
 def check_member_path(name: str) -> tuple[str | None, str | None]:
@@ -315,6 +344,8 @@ def check_member_path(name: str) -> tuple[str | None, str | None]:
     """
     if "\0" in name:
         return None, "NUL byte in name"
+    if len(name) > MAX_NAME_LENGTH:
+        return None, "name too long"
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
         return None, "absolute path"
     if ".." in re.split(r"[/\\]", name):

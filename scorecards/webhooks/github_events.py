@@ -28,16 +28,30 @@ class Decision:
         return self.work is None
 
 
+def _object(value: object) -> dict:
+    """``value`` when it is a JSON object, else an empty one: a field of the wrong type in a
+    delivery reads as missing instead of failing the request."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    """A scalar as text; objects, arrays and null as "" (they never name a ref or a commit)."""
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value)
+
+
+def _number(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _repository(payload: dict) -> str:
-    repo = payload.get("repository")
-    return str(repo.get("full_name") or "") if isinstance(repo, dict) else ""
+    return _text(_object(payload.get("repository")).get("full_name"))
 
 
 def _installation_id(payload: dict) -> int | None:
-    installation = payload.get("installation")
-    if isinstance(installation, dict) and isinstance(installation.get("id"), int):
-        return installation["id"]
-    return None
+    installation = _object(payload.get("installation"))
+    return _number(installation.get("id")) or None
 
 
 def decide(event: str, payload: dict) -> Decision:
@@ -53,9 +67,9 @@ def _ping(payload: dict) -> Decision:
 
 def _push(payload: dict) -> Decision:
     repository = _repository(payload)
-    repo = payload.get("repository") or {}
-    ref = str(payload.get("ref") or "")
-    default = str(repo.get("default_branch") or repo.get("master_branch") or "")
+    repo = _object(payload.get("repository"))
+    ref = _text(payload.get("ref"))
+    default = _text(repo.get("default_branch") or repo.get("master_branch"))
     if not repository or not ref:
         return Decision("push without a repository or ref")
     if not ref.startswith("refs/heads/"):
@@ -63,7 +77,7 @@ def _push(payload: dict) -> Decision:
     branch = ref.removeprefix("refs/heads/")
     if branch != default:
         return Decision(f"push to {branch}, not the default branch {default or '(unknown)'}")
-    commit = str(payload.get("after") or "")
+    commit = _text(payload.get("after"))
     if payload.get("deleted") or commit == ZERO_SHA:
         return Decision(f"the default branch of {repository} was deleted")
     return Decision(
@@ -78,34 +92,34 @@ def _push(payload: dict) -> Decision:
 
 
 def _pull_request(payload: dict) -> Decision:
-    action = str(payload.get("action") or "")
+    action = _text(payload.get("action"))
     if action not in PR_ACTIONS:
-        return Decision(f"pull_request {action!r} changes no code")
-    pr = payload.get("pull_request") or {}
-    head = pr.get("head") or {}
+        return Decision(f"pull_request {action[:60]!r} changes no code")
+    pr = _object(payload.get("pull_request"))
+    head = _object(pr.get("head"))
     repository = _repository(payload)
-    head_repo = (head.get("repo") or {}).get("full_name") or repository
-    sha = str(head.get("sha") or "")
+    head_repo = _text(_object(head.get("repo")).get("full_name")) or repository
+    sha = _text(head.get("sha"))
     if not repository or not sha:
         return Decision("pull_request without a repository or head commit")
     return Decision(
-        f"pull request #{pr.get('number')} of {repository} {action}",
+        f"pull request #{_text(pr.get('number'))[:20]} of {repository} {action}",
         {
             "kind": "pull_request",
             "repository": repository,
             # A fork's head commit is also served by the base repository's tarball endpoint
             # (pull request heads are fetchable there), so the base repository is asked.
             "head_repository": head_repo,
-            "number": int(payload.get("number") or pr.get("number") or 0),
+            "number": _number(payload.get("number")) or _number(pr.get("number")),
             "head_sha": sha,
-            "head_ref": str(head.get("ref") or ""),
+            "head_ref": _text(head.get("ref")),
             "installation_id": _installation_id(payload),
         },
     )
 
 
 def _repository_event(payload: dict) -> Decision:
-    action = str(payload.get("action") or "")
+    action = _text(payload.get("action"))
     repository = _repository(payload)
     if not repository:
         return Decision("repository event without a repository")
@@ -114,8 +128,8 @@ def _repository_event(payload: dict) -> Decision:
     elif action == "unarchived":
         work = {"kind": "catalogue", "change": "restore", "repository": repository}
     elif action == "renamed":
-        old_name = ((payload.get("changes") or {}).get("repository") or {}).get("name") or {}
-        old = str(old_name.get("from") or "")
+        old_name = _object(_object(_object(payload.get("changes")).get("repository")).get("name"))
+        old = _text(old_name.get("from"))
         if not old:
             return Decision("renamed without the old name")
         owner = repository.partition("/")[0]
@@ -128,13 +142,22 @@ def _repository_event(payload: dict) -> Decision:
     elif action in ("created", "transferred"):
         work = {"kind": "discover", "reason": f"repository {repository} {action}"}
     else:
-        return Decision(f"repository {action!r} does not change the catalogue")
+        return Decision(f"repository {action[:60]!r} does not change the catalogue")
     return Decision(f"repository {repository} {action}", work)
 
 
+def _account(payload: dict) -> str:
+    installation = _object(payload.get("installation"))
+    return _text(_object(installation.get("account")).get("login")) or "?"
+
+
+def _full_names(items: object) -> list[str]:
+    return [_text(_object(r).get("full_name")) for r in items] if isinstance(items, list) else []
+
+
 def _installation(payload: dict) -> Decision:
-    action = str(payload.get("action") or "")
-    account = ((payload.get("installation") or {}).get("account") or {}).get("login") or "?"
+    action = _text(payload.get("action"))
+    account = _account(payload)
     if action in ("deleted", "suspend"):
         # Discovery cannot list what the App no longer sees; the next scheduled scan retires it.
         return Decision(f"installation on {account} {action}: nothing to scan")
@@ -145,10 +168,10 @@ def _installation(payload: dict) -> Decision:
 
 
 def _installation_repositories(payload: dict) -> Decision:
-    action = str(payload.get("action") or "")
-    account = ((payload.get("installation") or {}).get("account") or {}).get("login") or "?"
-    added = [r.get("full_name") for r in payload.get("repositories_added") or []]
-    removed = [r.get("full_name") for r in payload.get("repositories_removed") or []]
+    action = _text(payload.get("action"))
+    account = _account(payload)
+    added = _full_names(payload.get("repositories_added"))
+    removed = _full_names(payload.get("repositories_removed"))
     return Decision(
         f"installation on {account}: {len(added)} repositories added, {len(removed)} removed",
         {

@@ -78,6 +78,8 @@ def github(request: HttpRequest) -> HttpResponse:
         payload = json.loads(body)
     except ValueError:
         return _answer(event, "bad_request", 400, {"reason": "the body is not JSON"})
+    except RecursionError:
+        return _answer(event, "bad_request", 400, {"reason": "the JSON is nested too deeply"})
     if not isinstance(payload, dict):
         return _answer(event, "bad_request", 400, {"reason": "the body is not a JSON object"})
 
@@ -121,7 +123,7 @@ def rescan(request: HttpRequest) -> HttpResponse:
         payload = json.loads(body)
     except BodyTooLarge:
         return _answer("rescan", "too_large", 413, {"limit": settings.WEBHOOK_MAX_BYTES})
-    except ValueError:
+    except (ValueError, RecursionError):
         return _answer("rescan", "bad_request", 400, {"reason": "the body is not JSON"})
     if not isinstance(payload, dict) or not (
         isinstance(payload.get("service"), str) ^ isinstance(payload.get("repository"), str)

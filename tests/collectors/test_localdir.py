@@ -181,3 +181,27 @@ def test_a_tree_of_thousands_of_files_collects_quickly(tmp_path: Path):
     facts = collect_directory(tmp_path)
     assert len(facts["paths"]) == 2000
     assert time.perf_counter() - started < 5
+
+
+def test_strings_postgresql_cannot_store_become_replacement_characters():
+    facts = {"paths": ["caf\udce9.yaml"], "data": {"k\x00": ["a\x00b", "\ud83d\ude00 ok"]}}
+    assert localdir.storable(facts) == {
+        "paths": ["caf\ufffd.yaml"],
+        "data": {"k\ufffd": ["a\ufffdb", "\U0001f600 ok"]},
+    }
+
+
+def test_collected_facts_carry_no_url_password_whichever_parser_kept_the_value():
+    facts = collect_files(
+        [
+            ("Procfile", b"web: gunicorn app --api-token=t0k3n-value\n"),
+            (
+                "compose.yaml",
+                b"services:\n  web:\n    environment:\n      DB_URL: pg://u:pw9@db/\n",
+            ),
+        ],
+        "acme/shop",
+    )
+    text = json.dumps(facts)
+    assert "t0k3n-value" not in text and "pw9" not in text
+    assert f"--api-token={REDACTED}" in json.dumps(facts, ensure_ascii=False)

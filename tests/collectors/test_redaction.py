@@ -9,6 +9,8 @@ from scorecards.collectors.repo_files.redaction import (
     is_reference,
     is_secret_name,
     redact_env_mapping,
+    redact_strings,
+    redact_text,
 )
 
 
@@ -102,3 +104,42 @@ def test_it_redacts_name_value_items_and_assignment_strings():
         f"SECRET_KEY={REDACTED}",
         "DEBUG=1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("postgres://app:s3cr3t@db/shop", f"postgres://app:{REDACTED}@db/shop"),
+        (
+            "gunicorn app --db-password=s3cr3t --bind :8000",
+            f"gunicorn app --db-password={REDACTED} --bind :8000",
+        ),
+        ("run --api-token 's3 cr3t' -v", f"run --api-token '{REDACTED}' -v"),
+        ("API_TOKEN=s3cr3t ./run.sh", f"API_TOKEN={REDACTED} ./run.sh"),
+        ("redis-server --requirepass s3cr3t", f"redis-server --requirepass {REDACTED}"),
+    ],
+)
+def test_free_text_loses_url_passwords_secret_flags_and_assignments(text, expected):
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "postgres://app:${DB_PASSWORD}@db/shop",
+        "run --password-file /run/secrets/db --token $TOKEN",
+        "pip install --index-url https://pypi.example/simple",
+        "gunicorn --bind 0.0.0.0:8000 --workers 4",
+        "PASSWORD_FILE=/run/secrets/db ./start",
+    ],
+)
+def test_free_text_keeps_references_and_harmless_flags(text):
+    assert redact_text(text) == text
+
+
+def test_every_string_of_a_tree_is_redacted_and_a_flag_value_in_the_next_item_too():
+    tree = {"args": ["--signing-key", "k3y", "--port", "8000"], "url": "amqp://u:pw1@mq/"}
+    assert redact_strings(tree) == {
+        "args": ["--signing-key", REDACTED, "--port", "8000"],
+        "url": f"amqp://u:{REDACTED}@mq/",
+    }

@@ -118,7 +118,10 @@ def plain_data(value: Any) -> Any:
     def convert(item: Any, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0 or depth > MAX_DEPTH:
-            raise DocumentTooLarge("document too large or too deep to analyse")
+            raise DocumentTooLarge(
+                f"document too large or too deep to analyse (over {MAX_NODES:,} values once "
+                f"aliases are expanded, or nested over {MAX_DEPTH} levels)"
+            )
         if isinstance(item, dict):
             return {_key_text(k): convert(v, depth + 1) for k, v in item.items()}
         if isinstance(item, list | tuple | set):
@@ -276,15 +279,23 @@ def parse_json(text: str) -> ParsedDocs:
     try:
         data = json.loads(text)
         source = text
+    except RecursionError:
+        parsed.error = ParseError(None, f"nested over {MAX_DEPTH} levels: not analysed")
+        return parsed
     except ValueError as exc:
         source = strip_json_comments(text)
         try:
             data = json.loads(source)
-        except ValueError:
+        except (ValueError, RecursionError):
             line = getattr(exc, "lineno", None)
             parsed.error = ParseError(line, _one_line(getattr(exc, "msg", str(exc))))
             return parsed
-    parsed.docs.append({"line": 1, "data": plain_data(data), "lines": _json_lines(source)})
+    try:
+        data = plain_data(data)
+    except DocumentTooLarge as exc:
+        parsed.error = ParseError(None, str(exc))
+        return parsed
+    parsed.docs.append({"line": 1, "data": data, "lines": _json_lines(source)})
     return parsed
 
 
@@ -320,7 +331,15 @@ def parse_toml(text: str) -> ParsedDocs:
         match = re.search(r"line (\d+)", str(exc))
         parsed.error = ParseError(int(match.group(1)) if match else None, _one_line(str(exc)))
         return parsed
-    parsed.docs.append({"line": 1, "data": plain_data(data), "lines": _toml_lines(text)})
+    except RecursionError:
+        parsed.error = ParseError(None, f"nested over {MAX_DEPTH} levels: not analysed")
+        return parsed
+    try:
+        data = plain_data(data)
+    except DocumentTooLarge as exc:
+        parsed.error = ParseError(None, str(exc))
+        return parsed
+    parsed.docs.append({"line": 1, "data": data, "lines": _toml_lines(text)})
     return parsed
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from scorecards.collectors.repo_files.documents import plain_data
+
 # Words in a manifest's name (or a dependency group's name) that mean "not needed to run".
 _DEV_WORDS = frozenset(
     {
@@ -492,8 +494,14 @@ def _python_list_literal(text: str, keyword: str) -> list[str]:
     return re.findall(r"""["']([^"'\n]+)["']""", body)
 
 
+def _load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` bounded: aliases share one object when loaded, but every later walk
+    (``str()``, JSON) expands them — a billion-laughs file is refused here as too large."""
+    return plain_data(yaml.safe_load(text))
+
+
 def _parse_conda(path: str, text: str) -> dict | None:
-    data = yaml.safe_load(text)
+    data = _load_yaml(text)
     if not isinstance(data, dict) or not isinstance(data.get("dependencies"), list):
         return None
     lines = _LineFinder(text)
@@ -682,11 +690,14 @@ def _cargo_dependency(name: str, value: Any, line: int | None, dev: bool) -> dic
 
 def _parse_composer(path: str, text: str) -> dict:
     data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("composer.json is not an object")
     lines = _LineFinder(text)
     dependencies = []
     for group, dev in (("require", False), ("require-dev", True)):
         group_line = lines.key(group) or 0
-        for name, spec in (data.get(group) or {}).items():
+        table = data.get(group)
+        for name, spec in (table if isinstance(table, dict) else {}).items():
             if name == "php" or name.startswith(("ext-", "lib-")) or "/" not in name:
                 continue
             spec = str(spec)
@@ -1064,12 +1075,15 @@ def _parse_mix(path: str, text: str) -> dict:
 
 
 def _parse_pubspec(path: str, text: str) -> dict:
-    data = yaml.safe_load(text) or {}
+    data = _load_yaml(text) or {}
+    if not isinstance(data, dict):
+        raise ValueError("pubspec.yaml is not a mapping")
     lines = _LineFinder(text)
     dependencies = []
     for section, dev in (("dependencies", False), ("dev_dependencies", True)):
         after = lines.key(section) or 0
-        for name, value in (data.get(section) or {}).items():
+        table = data.get(section)
+        for name, value in (table if isinstance(table, dict) else {}).items():
             if isinstance(value, dict):
                 if "sdk" in value or "path" in value:
                     continue
@@ -1083,7 +1097,8 @@ def _parse_pubspec(path: str, text: str) -> dict:
             spec = "any" if value is None else str(value)
             exact = bool(re.fullmatch(r"\d+\.\d+\.\d+[\w.+-]*", spec))
             dependencies.append(_dep(name, spec, exact, lines.find(f"{name}:", after=after), dev))
-    details = {"name": data.get("name"), "flutter": "flutter" in (data.get("dependencies") or {})}
+    main = data.get("dependencies")
+    details = {"name": data.get("name"), "flutter": isinstance(main, dict) and "flutter" in main}
     return _manifest(path, "dart", "pubspec.yaml", dependencies, role="main", details=details)
 
 

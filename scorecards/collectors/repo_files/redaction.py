@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scorecards.checks.results import REDACTED
+from scorecards.checks.results import REDACTED, redact_url_passwords
 
 _SECRET_WORDS = frozenset(
     {
@@ -160,3 +160,77 @@ def _redact_env_item(item: Any) -> Any:
             if name_key in item and value_key in item:
                 return {**item, value_key: redact_value(str(item[name_key]), item[value_key])}
     return item
+
+
+# --- free text and command lines --------------------------------------------------------------
+
+# Flag names are often one word (``--requirepass``, ``--masterauth``): looser than env names.
+_SECRET_FLAG_WORD = re.compile(
+    r"(?i)pass|pwd|secret|token|credential|api[-_]?key|private[-_]?key|auth[-_]?key|masterauth"
+)
+_REFERENCE_FLAG_END = re.compile(r"(?i)[-_](file|path|dir|url|uri|env|name|id|stdin|ref)$")
+_FLAG_ONLY = re.compile(r"^--?(?P<name>[A-Za-z][\w.-]*)$")
+# ``--db-password=x``, ``--token x``, ``-p=x`` inside a command written as one string.
+_FLAG_IN_TEXT = re.compile(
+    r"(?<![\w-])--?(?P<name>[A-Za-z][\w.-]*)(?:=|[ \t]+)"
+    r"(?P<value>\"[^\"]*\"|'[^']*'|(?!-)[^\s\"';&|]+)"
+)
+# ``API_TOKEN=x ./run``: a shell assignment inside a command or a value.
+_ASSIGNMENT_IN_TEXT = re.compile(
+    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
+)
+
+
+def is_secret_flag(name: str) -> bool:
+    """``--db-password``, ``--api-token``, ``--requirepass``; not ``--password-file``."""
+    return is_secret_name(name) or (
+        bool(_SECRET_FLAG_WORD.search(name)) and not _REFERENCE_FLAG_END.search(name)
+    )
+
+
+def _hidden(value: str) -> str | None:
+    """REDACTED for a literal worth hiding (quotes kept around it), None for a reference."""
+    quoted = len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'"
+    if not is_redactable(value[1:-1] if quoted else value):
+        return None
+    return f"{value[0]}{REDACTED}{value[0]}" if quoted else REDACTED
+
+
+def redact_text(text: str) -> str:
+    """A stored string with URL passwords, secret flags and secret assignments hidden."""
+    if "://" in text and "@" in text:
+        text = redact_url_passwords(text)
+    if "-" in text:
+        text = _FLAG_IN_TEXT.sub(lambda m: _replace(m, is_secret_flag), text)
+    if "=" in text:
+        text = _ASSIGNMENT_IN_TEXT.sub(lambda m: _replace(m, is_secret_name), text)
+    return text
+
+
+def _replace(match: re.Match[str], secret: Any) -> str:
+    if not secret(match["name"]) or (hidden := _hidden(match["value"])) is None:
+        return match[0]
+    start = match.start("value") - match.start()
+    return match[0][:start] + hidden
+
+
+def redact_strings(value: Any) -> Any:
+    """Every string of a facts tree through ``redact_text``; a secret flag's separate value
+    in an argument list (``["--token", "x"]``) hidden too. Returns a new tree."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: redact_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        out = []
+        pending = False
+        for item in value:
+            if pending and isinstance(item, str) and not item.startswith("-"):
+                out.append(REDACTED if is_redactable(item) else item)
+                pending = False
+                continue
+            flag = _FLAG_ONLY.match(item) if isinstance(item, str) else None
+            pending = bool(flag and is_secret_flag(flag["name"]))
+            out.append(redact_strings(item))
+        return out
+    return value
