@@ -354,7 +354,7 @@ def _doc(rng: random.Random, name: str, index: int) -> str:
     return "\n".join(paragraphs)
 
 
-def _root_files(rng: random.Random, components: list[tuple[str, str]]) -> dict[str, str]:
+def _root_files(rng: random.Random, components: list[tuple[str, str]], name: str) -> dict[str, str]:
     names = [name for name, _ in components]
     workflow = (
         "name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\n"
@@ -394,37 +394,41 @@ def _root_files(rng: random.Random, components: list[tuple[str, str]]) -> dict[s
         "Makefile": "test:\n\tpytest -q\nrun:\n\tdocker compose up\n",
         "README.md": _doc(rng, "repository", 0),
         "catalog-info.yaml": (
-            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: monorepo\n"
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+            f"  name: {name}\n"
             "spec:\n  type: service\n  owner: team-platform\n  lifecycle: production\n"
         ),
     }
 
 
-def generate(files: int, seed: int = 7) -> Iterator[tuple[str, bytes]]:
-    """``(relative path, content)`` pairs, exactly ``files`` of them, deterministic per seed."""
+def generate(files: int, seed: int = 7, name: str = "monorepo") -> Iterator[tuple[str, bytes]]:
+    """``(relative path, content)`` pairs, exactly ``files`` of them, deterministic per seed.
+
+    ``name`` is the component its ``catalog-info.yaml`` declares (the service discovery finds).
+    """
     rng = random.Random(f"{seed}:{files}")
     count = max(1, files // COMPONENT_FILES)
     components = [(f"{_word(rng)}-{i:03d}", LANGUAGES[i % len(LANGUAGES)]) for i in range(count)]
     out: dict[str, str] = {}
-    for path, text in _root_files(rng, components).items():
+    for path, text in _root_files(rng, components, name).items():
         out[path] = text
-    for name, language in components:
-        base = f"services/{name}"
-        out[f"{base}/Dockerfile"] = _dockerfile(rng, language, name)
-        out[f"{base}/README.md"] = _doc(rng, name, 0)
-        for path, text in {**_manifest(rng, language, name), **_k8s(rng, name)}.items():
+    for component, language in components:
+        base = f"services/{component}"
+        out[f"{base}/Dockerfile"] = _dockerfile(rng, language, component)
+        out[f"{base}/README.md"] = _doc(rng, component, 0)
+        for path, text in {**_manifest(rng, language, component), **_k8s(rng, component)}.items():
             out[f"{base}/{path}"] = text
         if rng.random() < 0.3:
             out[f"{base}/scripts/entrypoint.sh"] = (
-                f'#!/bin/sh\nset -e\nexec ./{name} --port "${{PORT:-8080}}"\n'
+                f'#!/bin/sh\nset -e\nexec ./{component} --port "${{PORT:-8080}}"\n'
             )
     ordered = list(out.items())[:files]
     yield from ((path, text.encode()) for path, text in ordered)
     remaining = files - len(ordered)
     vendored = int(remaining * VENDORED_SHARE)
     for index in range(remaining):
-        name, language = components[index % count]
-        base = f"services/{name}"
+        component, language = components[index % count]
+        base = f"services/{component}"
         pick = rng.random()
         if index < vendored:
             folder = "node_modules" if language in ("javascript", "typescript") else "vendor"
@@ -434,12 +438,12 @@ def generate(files: int, seed: int = 7) -> Iterator[tuple[str, bytes]]:
                 _SOURCE[language](rng, index).encode(),
             )
         elif pick < 0.08:
-            yield f"{base}/docs/{_word(rng)}-{index}.md", _doc(rng, name, index).encode()
+            yield f"{base}/docs/{_word(rng)}-{index}.md", _doc(rng, component, index).encode()
         elif pick < 0.10:
             yield (
                 f"{base}/config/{_word(rng)}-{index}.yaml",
                 (
-                    f"{_word(rng)}:\n  url: ${{{name.upper().replace('-', '_')}_URL}}\n"
+                    f"{_word(rng)}:\n  url: ${{{component.upper().replace('-', '_')}_URL}}\n"
                     f"  timeout: {rng.randint(1, 30)}\n  retries: 3\n"
                 ).encode(),
             )
