@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"score_repo start-up (1 file): {baseline.wall:.2f} s wall, {baseline.cpu:.2f} s CPU")
         previous_wall = previous_cpu = None
+        checkov_timed_out = False
         for files in sizes:
             tree = work / f"repo-{files}"
             size = write_repository(tree, files, seed=args.seed)
@@ -154,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"CPU {row['cpu_growth']}; {row['summary']}",
                 flush=True,
             )
-            if executable is not None:
+            if executable is not None and checkov_timed_out:
+                print(f"checkov    {files:>6} files: skipped, it timed out on a smaller tree")
+            elif executable is not None:
                 report = work / f"checkov-{files}.json"
                 run = checkov(executable, tree, report, args.checkov_timeout)
                 row["checkov"] = run
@@ -163,12 +166,15 @@ def main(argv: list[str] | None = None) -> int:
                     if run.timed_out
                     else summarise_checkov(report)
                 )
+                checkov_timed_out = run.timed_out
+                # A killed checkov never reaps its workers: its rusage would undercount.
+                used = "n/a (killed)" if run.timed_out else f"{run.cpu:.2f} s"
+                ratio = "n/a" if run.timed_out else f"x{run.cpu / cpu:.1f}"
                 prefix = ">" if run.timed_out else ""
                 print(
-                    f"checkov    {files:>6} files: wall {prefix}{run.wall:.2f} s, CPU "
-                    f"{run.cpu:.2f} s, peak RSS {run.peak_rss_mb:.0f} MB; "
-                    f"checkov/score_repo: wall {prefix}x{run.wall / wall:.1f}, "
-                    f"CPU {prefix}x{run.cpu / cpu:.1f}; {shown}",
+                    f"checkov    {files:>6} files: wall {prefix}{run.wall:.2f} s, CPU {used}, "
+                    f"peak RSS {run.peak_rss_mb:.0f} MB; checkov/score_repo: wall "
+                    f"{prefix}x{run.wall / wall:.1f}, CPU {ratio}; {shown}",
                     flush=True,
                 )
             rows.append(row)
@@ -189,11 +195,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "checkov" in row:
             run = row["checkov"]
-            mark = ">" if run.timed_out else ""
-            line += (
-                f" {mark}{run.wall:.1f} s | {run.cpu:.1f} s | "
-                f"{mark}x{run.wall / row['wall']:.1f}, {mark}x{run.cpu / row['cpu']:.1f} |"
-            )
+            if run.timed_out:
+                line += f" >{run.wall:.0f} s (killed) | n/a | >x{run.wall / row['wall']:.0f}, n/a |"
+            else:
+                line += (
+                    f" {run.wall:.1f} s | {run.cpu:.1f} s | "
+                    f"x{run.wall / row['wall']:.1f}, x{run.cpu / row['cpu']:.1f} |"
+                )
+        elif executable is not None:
+            line += " skipped | | |"
         print(line)
     return 0
 

@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"throughput: {checks / wall:,.0f} checks/s, {args.services / wall:,.0f} services/s "
-        f"({wall / args.services * 1000:.2f} ms per service)"
+        f"({wall / args.services * 1000:.2f} ms per service); per CPU second (what the process "
+        f"got of a shared core): {checks / cpu:,.0f} checks/s, {args.services / cpu:,.0f} "
+        f"services/s"
     )
     print("statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
     print("levels: " + ", ".join(f"{k} {v:,}" for k, v in sorted(levels.items())))
