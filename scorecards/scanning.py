@@ -295,12 +295,18 @@ def rate_limit_reset(scan_id: int, source: str) -> datetime | None:
 
 def request_follow_up(scan_id: int, source: str) -> tuple[Scan, bool]:
     """A scan of ``source`` for what ``scan_id`` could not reach (coalesced like any other)."""
+    reason = f"resumes scan {scan_id}: {source} rate limit reset"
+    # A follow-up due in an hour outlives the broker's visibility timeout and may be
+    # delivered twice: the second delivery finds the first one's scan and does nothing.
+    done = Scan.objects.filter(reason=reason).first()
+    if done is not None:
+        return done, False
     earlier = Scan.objects.select_related("service").get(pk=scan_id)
     return request_scan(
         Scan.Trigger.SCHEDULE,
         service=earlier.service,
         sources=[source],
-        reason=f"resumes scan {scan_id}: {source} rate limit reset",
+        reason=reason,
         requested_by=earlier.requested_by,
     )
 

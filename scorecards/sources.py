@@ -191,6 +191,7 @@ def github_config():
         orgs=list(settings.GITHUB_ORGS),
         include_archived=settings.GITHUB_INCLUDE_ARCHIVED,
         include_forks=settings.GITHUB_INCLUDE_FORKS,
+        timeout=float(settings.GITHUB_TIMEOUT_SECONDS),
     )
 
 
