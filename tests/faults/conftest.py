@@ -311,6 +311,9 @@ def _recorded(folder: Path, resource: str) -> list[dict]:
 
 def _renamed(item: dict, namespace: str, name: str, team: str) -> dict:
     text = json.dumps(item).replace("shop-web", name)
+    text = text.replace(
+        '"app.kubernetes.io/part-of": "shop"', f'"app.kubernetes.io/part-of": "{namespace}"'
+    )
     copy = json.loads(text)
     copy["metadata"]["namespace"] = namespace
     copy["metadata"].setdefault("labels", {})["team"] = team
@@ -318,8 +321,9 @@ def _renamed(item: dict, namespace: str, name: str, team: str) -> dict:
 
 
 class RecordedCluster:
-    """prod-eu's recorded objects (namespace ``shop``) plus a copy of ``shop-web`` named
-    ``billing-api`` in namespace ``billing``; any namespace can be made forbidden."""
+    """prod-eu's recorded objects (namespace ``shop``: services ``shop``, ``shop-web``,
+    ``postgresql``) plus a copy of ``shop-web`` named ``billing-api``, part of the service
+    ``billing`` in namespace ``billing``; any namespace can be made forbidden."""
 
     def __init__(self, server: HTTPServer) -> None:
         folder = KUBE_FIXTURES / "shop" / "prod-eu"
