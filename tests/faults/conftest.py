@@ -460,3 +460,34 @@ def own_redis(tmp_path, transactional_db):
     _reset_pools(app)
     if redis._answers():
         redis.stop()
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+WEBHOOK_SECRET = "fault-injection-secret"
+WEBHOOK_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "webhooks"
+
+
+@pytest.fixture
+def push(client, github, settings):
+    """``push(repository, delivery_id)``: GitHub's push delivery for the repository's head."""
+    from scorecards.webhooks.signatures import sign
+
+    settings.GITHUB_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+    def deliver(repository: str, delivery: str):
+        body = json.loads((WEBHOOK_FIXTURES / "push.json").read_text())
+        branch = github.repos[repository]["default_branch"]
+        body["repository"].update(full_name=repository, default_branch=branch)
+        body.update(ref=f"refs/heads/{branch}", after=github.heads[repository])
+        raw = json.dumps(body).encode()
+        return client.post(
+            "/webhooks/github",
+            raw,
+            content_type="application/json",
+            HTTP_X_GITHUB_EVENT="push",
+            HTTP_X_GITHUB_DELIVERY=delivery,
+            HTTP_X_HUB_SIGNATURE_256=sign(WEBHOOK_SECRET, raw),
+        )
+
+    return deliver
