@@ -1,21 +1,31 @@
-"""The database unreachable from the web process while a GitHub webhook arrives.
+"""The database unreachable: from the web process while a GitHub webhook arrives, and from the
+worker in the middle of a task.
 
 The receiver's connection is pointed at a loopback port where nothing listens, so psycopg
 really fails to connect (the worker keeps its own connection). The answer is 503, so GitHub
 delivers again; nothing is recorded half-way: either the delivery is recorded and queued, or a
-redelivery finds it and does not queue the work twice.
+redelivery finds it and does not queue the work twice. A worker that loses its connection
+mid-task retries the task once the database is back.
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 
-from scorecards.models import Scan, Scorecard, Service, WebhookDelivery
-from scorecards.tasks import process_webhook_delivery
-from tests.faults.conftest import CHANGED, free_port, scan_in_process, wait_for
+from scorecards.models import Scan, Scorecard, Service, SourceRun, WebhookDelivery
+from scorecards.tasks import process_webhook_delivery, scan_organisation
+from tests.faults.conftest import (
+    CHANGED,
+    finished,
+    free_port,
+    misroute,
+    scan_in_process,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEAD = "acme-corp/svc-000"
@@ -94,3 +104,35 @@ def test_the_database_lost_after_queueing_is_503_and_the_redelivery_queues_nothi
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
     assert delivery.count() == 1
     assert Scan.objects.filter(trigger=Scan.Trigger.WEBHOOK).count() == 1
+
+
+def test_a_worker_losing_the_database_mid_task_retries_and_the_scan_completes(
+    github, database_proxy, workers, monkeypatch
+):
+    proxy, url = database_proxy
+    first = scan_in_process()
+    github.push("acme-corp/svc-001", CHANGED)
+    release = threading.Event()
+
+    def hold(request, path, kind):
+        if kind == "commit" and "/svc-001/" in path:
+            release.wait(timeout=30)
+        return None
+
+    misroute(github, monkeypatch, hold)
+    workers(**github.env, DATABASE_URL=url)
+    scan_organisation.delay(reason="database failover")
+    scan = wait_for(lambda: Scan.objects.filter(reason="database failover").first())
+    wait_for(lambda: SourceRun.objects.filter(scan=scan, state=SourceRun.State.RUNNING).exists())
+
+    proxy.cut()  # a failover: every connection of the worker dropped, new ones refused
+    release.set()
+    wait_for(lambda: proxy.refused > 0, timeout=10)  # the worker met the outage
+    proxy.restore()
+
+    scan = wait_for(lambda: finished(scan.pk), timeout=30)
+    assert scan.state == Scan.State.SUCCEEDED, scan.error
+    assert Scorecard.objects.filter(scan=scan).count() == 3
+    assert Scorecard.objects.filter(scan=first).count() == 3
+    changed = Service.objects.get(repository="acme-corp/svc-001").latest_scorecard
+    assert changed.commit == github.heads["acme-corp/svc-001"]
