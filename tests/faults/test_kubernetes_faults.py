@@ -57,7 +57,7 @@ def test_an_unreachable_api_keeps_every_workload_marked_stale(
 
 
 def test_a_forbidden_namespace_keeps_its_services_and_the_others_are_fresh(
-    cluster, scanned, workers, scorecard_page
+    cluster, scanned, workers, scorecard_page, client
 ):
     first, services = scanned
     cluster.forbidden.add("billing")
@@ -75,3 +75,6 @@ def test_a_forbidden_namespace_keeps_its_services_and_the_others_are_fresh(
     assert Scorecard.objects.get(scan=scan, service__slug="billing").stale_sources == ["kubernetes"]
     assert Scorecard.objects.get(scan=scan, service__slug="shop").stale_sources == []
     assert "in the namespace" in scorecard_page(services["billing"])
+    # The catalogue's "stale data only" filter finds it, and only it.
+    listed = client.get("/services/", {"stale": "1"}).content.decode()
+    assert 'href="/services/billing/"' in listed and 'href="/services/shop/"' not in listed
