@@ -255,9 +255,13 @@ GITHUB_INCLUDE_ARCHIVED = envbool("GITHUB_INCLUDE_ARCHIVED", default=False)
 GITHUB_INCLUDE_FORKS = envbool("GITHUB_INCLUDE_FORKS", default=False)
 GITHUB_WEBHOOK_SECRET = envstr("GITHUB_WEBHOOK_SECRET")
 GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
+# Per network operation: a GitHub that stops answering costs this, times the retries.
+GITHUB_TIMEOUT_SECONDS = envint("GITHUB_TIMEOUT_SECONDS", default=30, minimum=1)
 AWS_REGIONS = envlist("AWS_REGIONS")
 AWS_ROLE_ARNS = envlist("AWS_ROLE_ARNS")
 AWS_ENDPOINT_URL = envstr("AWS_ENDPOINT_URL")
+# Tries per AWS call (adaptive retries: throttling slows the client down before it gives up).
+AWS_MAX_ATTEMPTS = envint("AWS_MAX_ATTEMPTS", default=10, minimum=1)
 # Air-gapped: AWS CLI JSON exports instead of the APIs (docs/aws-offline.md).
 AWS_OFFLINE_DIR = envstr("AWS_OFFLINE_DIR")
 KUBECONFIG = envstr("KUBECONFIG")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from scorecards import carry_over
 from scorecards import sources as src
 from scorecards.checks.context import CheckContext
 from scorecards.collectors.localdir import collect_directory
@@ -269,9 +270,13 @@ def collect_source(scan_id: int, source: str) -> bool:
             if repo.facts is not None:
                 entry["facts_digest"] = Facts.store(repo.facts).digest
             repos.append(entry)
-        inventory = (
-            {**output.inventory, "repos": repos} if source in REPO_SOURCES else (output.inventory)
-        )
+        if source in REPO_SOURCES:
+            inventory = {**output.inventory, "repos": repos}
+        else:
+            previous = _latest_runs(scan).get(source)
+            inventory = carry_over.keep_last_good(
+                source, output.inventory, previous.inventory.data if previous else None
+            )
         run.inventory = Facts.store(inventory)
         run.requests = output.requests
         if output.retry_at is not None:
@@ -315,12 +320,18 @@ def rate_limit_reset(scan_id: int, source: str) -> datetime | None:
 
 def request_follow_up(scan_id: int, source: str) -> tuple[Scan, bool]:
     """A scan of ``source`` for what ``scan_id`` could not reach (coalesced like any other)."""
+    reason = f"resumes scan {scan_id}: {source} rate limit reset"
+    # A follow-up due in an hour outlives the broker's visibility timeout and may be
+    # delivered twice: the second delivery finds the first one's scan and does nothing.
+    done = Scan.objects.filter(reason=reason).first()
+    if done is not None:
+        return done, False
     earlier = Scan.objects.select_related("service").get(pk=scan_id)
     return request_scan(
         Scan.Trigger.SCHEDULE,
         service=earlier.service,
         sources=[source],
-        reason=f"resumes scan {scan_id}: {source} rate limit reset",
+        reason=reason,
         requested_by=earlier.requested_by,
     )
 
@@ -494,12 +505,11 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         if run is not None and links:
             facts = slicer(inventory_data(run), links)
             failed_now = source in this_scan and this_scan[source].state == SourceRun.State.FAILED
-            facts_by_source[source] = (
-                facts,
-                {},
-                failed_now,
-                this_scan[source].error if source in this_scan else "",
-            )
+            # A part of the source that failed (a namespace, an account) carried its last
+            # good objects over: stale too, with that part's error.
+            carried = carry_over.stale_reason(facts)
+            error = this_scan[source].error if failed_now else carried
+            facts_by_source[source] = (facts, {}, failed_now or bool(carried), error)
 
     repo = (facts_by_source.get("github") or facts_by_source.get("local") or (None,))[0]
     ctx = CheckContext(
@@ -577,13 +587,16 @@ def finish_scan(scan_id: int) -> Scan:
         sources = scan.progress.get("sources", {})
         services = scan.progress.get("services", {})
         failed_sources = [s for s, p in sources.items() if p.get("state") == "failed"]
+        # Collected, but a part of the source failed (a namespace, an account, a rate limit):
+        # what the scan shows for that part is carried over, so the scan is not complete.
+        incomplete = [s for s, p in sources.items() if p.get("state") == "done" and p.get("error")]
         if sources and len(failed_sources) == len(sources):
             scan.state = Scan.State.FAILED
-        elif failed_sources or services.get("failed"):
+        elif failed_sources or incomplete or services.get("failed"):
             scan.state = Scan.State.PARTIAL
         else:
             scan.state = Scan.State.SUCCEEDED
-        errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources]
+        errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources + incomplete]
         if services.get("failed"):
             errors.append(f"{services['failed']} service(s) could not be scored")
         scan.error = "\n".join(errors)

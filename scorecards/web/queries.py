@@ -7,8 +7,9 @@ loops over services; history reads compact value lists, not whole rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -16,7 +17,16 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from scorecards.checks.registry import FACTOR_BY_KEY, FACTORS, KINDS, catalogue
-from scorecards.models import CheckResult, Scan, Scorecard, Service, Snapshot, Team, Waiver
+from scorecards.models import (
+    CheckResult,
+    Scan,
+    Scorecard,
+    Service,
+    Snapshot,
+    SourceRun,
+    Team,
+    Waiver,
+)
 from scorecards.scoring import LEVELS
 from scorecards.web.charts import score_colour_class
 
@@ -166,15 +176,37 @@ def latest_results(scorecard: Scorecard | None) -> list[CheckResult]:
     return list(scorecard.results.all())
 
 
-def sources_of(scorecard: Scorecard | None) -> list[Snapshot]:
-    """The snapshots the scorecard's scan used, with their age, staleness and error."""
+def sources_of(scorecard: Scorecard | None, now: datetime | None = None) -> list[Snapshot]:
+    """The snapshots the scorecard's scan used, with their age, staleness and error; a stale
+    one also with ``retry_at``, when the portal reads that source again."""
     if scorecard is None:
         return []
-    return list(
+    snapshots = list(
         Snapshot.objects.filter(service_id=scorecard.service_id, scan_id=scorecard.scan_id)
         .defer("etag")
         .order_by("source")
     )
+    stale = [s for s in snapshots if s.stale]
+    if stale:
+        _add_retry_times(scorecard.scan_id, stale, now or timezone.now())
+    return snapshots
+
+
+def _add_retry_times(scan_id: int, stale: list[Snapshot], now: datetime) -> None:
+    """A rate limit's reset when one cut the source short (a follow-up scan is queued for
+    it), else the next scheduled full rescan."""
+    from portal.celery import next_full_rescan
+
+    requests = dict(
+        SourceRun.objects.filter(scan_id=scan_id, source__in=[s.source for s in stale]).values_list(
+            "source", "requests"
+        )
+    )
+    scheduled = next_full_rescan(settings.SCAN_SCHEDULE, now)
+    for snapshot in stale:
+        reset = (requests.get(snapshot.source) or {}).get("retry_at")
+        reset_at = datetime.fromtimestamp(reset, tz=UTC) if reset else None
+        snapshot.retry_at = reset_at if reset_at and reset_at > now else scheduled
 
 
 @dataclass(frozen=True)
