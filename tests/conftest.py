@@ -20,3 +20,13 @@ def _plain_http_and_unhashed_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty per-process cache (scorecards/web/history_cache.py keys
+    aggregates by data version; on SQLite a rolled-back test's ids are handed out again)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

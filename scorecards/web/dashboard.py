@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from scorecards.checks.registry import FACTOR_BY_KEY, TWELVE_FACTOR_KEYS
 from scorecards.models import Team
 from scorecards.scoring import LEVELS
-from scorecards.web import csv_export, org_queries
+from scorecards.web import csv_export, history_cache, org_queries
 from scorecards.web.charts import Series, line_chart, score_colour_class
 
 FACTORS = [FACTOR_BY_KEY[key] for key in TWELVE_FACTOR_KEYS]
@@ -62,6 +62,25 @@ def _heat_cells(row: org_queries.TeamRow) -> list[HeatCell]:
     return cells
 
 
+def _trend(now: datetime, version: str, team: Team | None = None) -> list[org_queries.TrendPoint]:
+    """The daily trend (the organisation's, or a team's), cached per day and data version."""
+    day = now.astimezone(UTC).date()
+    return history_cache.cached(
+        f"trend:{team.pk if team else 'org'}:{day}",
+        version,
+        lambda: org_queries.score_trend(now, team=team),
+    )
+
+
+def _team_groups(version: str, team: Team | None = None):
+    """Each team's current aggregates (they do not depend on the clock), cached per version."""
+    return history_cache.cached(
+        f"team-groups:{team.pk if team else 'org'}",
+        version,
+        lambda: org_queries.team_groups(team),
+    )
+
+
 def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
     return line_chart(
         [
@@ -79,8 +98,9 @@ def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
 @require_safe
 def org(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    teams = org_queries.team_rows(now)
-    summary = org_queries.org_summary()
+    version = history_cache.data_version()
+    teams = org_queries.team_rows(now, groups=_team_groups(version))
+    summary = history_cache.cached("org-summary", version, org_queries.org_summary)
     context = {
         "summary": summary,
         "summary_css": score_colour_class(summary.score),
@@ -89,11 +109,15 @@ def org(request: HttpRequest) -> HttpResponse:
         "teams": [(row, _heat_cells(row)) for row in teams],
         "trend_chart": _trend_chart(
             "Organisation score, daily, last 90 days",
-            ("Organisation", org_queries.score_trend(now)),
+            ("Organisation", _trend(now, version)),
         ),
         "failing_checks": [
             (check, _catalogue_link(check=check.check_id))
-            for check in org_queries.most_failed_checks(limit=PAGE_ROWS)
+            for check in history_cache.cached(
+                f"most-failed:{PAGE_ROWS}",
+                version,
+                lambda: org_queries.most_failed_checks(limit=PAGE_ROWS),
+            )
         ],
         "regressions": org_queries.biggest_regressions(now, limit=PAGE_ROWS),
         "waivers": org_queries.waiver_inventory(now, limit=PAGE_ROWS),
@@ -109,7 +133,8 @@ def org(request: HttpRequest) -> HttpResponse:
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     team = get_object_or_404(Team, slug=slug)
-    rows = org_queries.team_rows(now, team=team)
+    version = history_cache.data_version()
+    rows = org_queries.team_rows(now, team=team, groups=_team_groups(version, team))
     context = {
         "team": team,
         "row": rows[0] if rows else None,
@@ -122,8 +147,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "trend_chart": _trend_chart(
             f"{team.name} and the organisation, daily, last 90 days",
-            (team.name, org_queries.score_trend(now, team=team)),
-            ("Organisation", org_queries.score_trend(now)),
+            (team.name, _trend(now, version, team)),
+            ("Organisation", _trend(now, version)),
         ),
     }
     return render(request, "dashboard/team.html", context)
