@@ -125,9 +125,9 @@ def _drop_secondary(cursor) -> list[str]:
                 cursor.execute(f'DROP INDEX "{name}"')
                 rebuild.append(definition)
         # Unique constraints first (their indexes), foreign keys after.
-        for name, definition, kind in sorted(constraints, key=lambda c: c[2] != "u"):
+        for name, _, _ in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, definition, kind in sorted(constraints, key=lambda c: c[2] != "u"):
+        for name, definition, _ in sorted(constraints, key=lambda c: c[2] != "u"):
             rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     return rebuild
 
@@ -216,7 +216,8 @@ def generate(services: int, scans: int, seed: int) -> None:
     statuses = [Status(v) for v in ("pass", "fail", "warn", "unknown", "na", "waived")]
     tail = {}
     for spec in specs:
-        locator = f"{rng.choice(['Dockerfile', 'Procfile', 'template.yaml', 'app.py'])}:{rng.randint(1, 80)}"
+        place = rng.choice(["Dockerfile", "Procfile", "template.yaml", "app.py"])
+        locator = f"{place}:{rng.randint(1, 80)}"
         evidence = [{"source": "github", "locator": locator, "excerpt": "FROM python:3.12-slim"}]
         for status in statuses:
             tail[spec.id, status] = "\t".join(
@@ -266,7 +267,10 @@ def generate(services: int, scans: int, seed: int) -> None:
                 key = (kinds_of[s], tuple(row))
                 if key not in scored:
                     score = score_service(
-                        [Result(spec.factor, spec.severity, st) for spec, st in zip(specs, row)],
+                        [
+                            Result(spec.factor, spec.severity, st)
+                            for spec, st in zip(specs, row, strict=True)
+                        ],
                         kinds_of[s],
                     )
                     counts = dict(Counter(str(st) for st in row))
@@ -285,7 +289,7 @@ def generate(services: int, scans: int, seed: int) -> None:
                     f"{card_id}\t{s + 1}\t{r}\tgithub\t{created.isoformat()}\t{commit}\t"
                     f'W/"{commit[:16]}"\tf\t\t{facts.pk}\n'
                 )
-                for spec, st in zip(specs, row):
+                for spec, st in zip(specs, row, strict=True):
                     result_id += 1
                     chunk.append(f"{result_id}\t{card_id}\t{tail[spec.id, st]}")
                 if len(chunk) > 200_000:
@@ -434,7 +438,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def load(seconds: int, connections: int, workers: int, only: str | None) -> None:
+def load(seconds: int, connections: list[int], workers: int, only: str | None) -> None:
     setup_django()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk).")
@@ -452,33 +456,36 @@ def load(seconds: int, connections: int, workers: int, only: str | None) -> None
     script.write_text(WRK_SCRIPT % session)
     try:
         _wait_for(port)
-        print(
-            f"gunicorn: {workers} sync workers; wrk: {connections} connections, {seconds} s "
-            f"per page, on {os.cpu_count()} CPU cores shared with the database and wrk"
-        )
-        print(f"{'page':<45} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  errors")
-        for name, path in targets:
-            subprocess.run(
-                ["wrk", "-t1", "-c2", "-d3s", "-s", str(script), f"http://127.0.0.1:{port}{path}"],
-                check=True, capture_output=True,
-            )  # fmt: skip
-            out = subprocess.run(
-                ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                 "-s", str(script), f"http://127.0.0.1:{port}{path}"],
-                check=True, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            match = re.search(r"^RESULT (.*)$", out, re.M)
-            n, duration, p50, p95, p99, status, sock, timeout = map(int, match.group(1).split())
-            errors = f"{status} non-2xx" if status else ""
-            errors += f" {sock} socket, {timeout} timeouts" if sock or timeout else ""
+        for clients in connections:
             print(
-                f"{name:<45} {n / (duration / 1e6):>7.1f} {p50 / 1000:>7.0f} {p95 / 1000:>7.0f} "
-                f"{p99 / 1000:>7.0f}  {errors.strip() or '-'}"
+                f"\ngunicorn: {workers} sync workers; wrk: {clients} connections, {seconds} s per "
+                f"page; {os.cpu_count()} CPU cores shared by gunicorn, PostgreSQL and wrk"
             )
+            print(f"{'page':<45} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  errors")
+            for name, path in targets:
+                _wrk(script, port, path, 2, 3)  # warm-up
+                n, duration, p50, p95, p99, status, sock, timeout = _wrk(
+                    script, port, path, clients, seconds
+                )
+                errors = f"{status} non-2xx" if status else ""
+                errors += f" {sock} socket, {timeout} timeouts" if sock or timeout else ""
+                print(
+                    f"{name:<45} {n / (duration / 1e6):>7.1f} {p50 / 1000:>7.0f} "
+                    f"{p95 / 1000:>7.0f} {p99 / 1000:>7.0f}  {errors.strip() or '-'}"
+                )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         script.unlink()
+
+
+def _wrk(script: Path, port: int, path: str, clients: int, seconds: int) -> list[int]:
+    out = subprocess.run(
+        ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return [int(v) for v in re.search(r"^RESULT (.*)$", out, re.M).group(1).split()]
 
 
 def _wait_for(port: int) -> None:
@@ -503,7 +510,12 @@ def main() -> None:
     queries.add_argument("--slowest", type=int, default=3)
     run = sub.add_parser("load")
     run.add_argument("--seconds", type=int, default=15)
-    run.add_argument("--connections", type=int, default=8)
+    run.add_argument(
+        "--connections",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[2, 8],
+        help="comma-separated: one round per number of concurrent connections",
+    )
     run.add_argument("--workers", type=int, default=4)
     run.add_argument("--only", help="a regular expression on page names")
     args = parser.parse_args()
