@@ -72,12 +72,17 @@ def _trend(now: datetime, version: str, team: Team | None = None) -> list[org_qu
     )
 
 
-def _team_groups(version: str, team: Team | None = None):
-    """Each team's current aggregates (they do not depend on the clock), cached per version."""
+def _minute(now: datetime) -> str:
+    # "7 days ago" moves with the clock: figures that compare with it are kept for the minute
+    # (computed at the first request in it), and for the data version as everything else.
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
+def _team_rows(now: datetime, version: str, team: Team | None = None):
     return history_cache.cached(
-        f"team-groups:{team.pk if team else 'org'}",
+        f"team-rows:{team.pk if team else 'org'}:{_minute(now)}",
         version,
-        lambda: org_queries.team_groups(team),
+        lambda: org_queries.team_rows(now, team=team),
     )
 
 
@@ -99,7 +104,7 @@ def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
 def org(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     version = history_cache.data_version()
-    teams = org_queries.team_rows(now, groups=_team_groups(version))
+    teams = _team_rows(now, version)
     summary = history_cache.cached("org-summary", version, org_queries.org_summary)
     context = {
         "summary": summary,
@@ -119,7 +124,11 @@ def org(request: HttpRequest) -> HttpResponse:
                 lambda: org_queries.most_failed_checks(limit=PAGE_ROWS),
             )
         ],
-        "regressions": org_queries.biggest_regressions(now, limit=PAGE_ROWS),
+        "regressions": history_cache.cached(
+            f"regressions:{PAGE_ROWS}:{_minute(now)}",
+            version,
+            lambda: org_queries.biggest_regressions(now, limit=PAGE_ROWS),
+        ),
         "waivers": org_queries.waiver_inventory(now, limit=PAGE_ROWS),
         "waiver_counts": org_queries.waiver_counts(now),
         "coverage": org_queries.source_coverage(),
@@ -134,7 +143,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     team = get_object_or_404(Team, slug=slug)
     version = history_cache.data_version()
-    rows = org_queries.team_rows(now, team=team, groups=_team_groups(version, team))
+    rows = _team_rows(now, version, team)
     context = {
         "team": team,
         "row": rows[0] if rows else None,

@@ -1,8 +1,9 @@
-"""Aggregates over the whole history, kept until the data they read changes.
+"""Aggregates over the whole history or all services, kept until the data they read changes.
 
 The score trend (every scorecard of the last 90 days: 300,000 rows at 10,000 services × 30
 scans), the pass rate of each check and the most failed checks (the 440,000 results of the
-latest scorecards) cost 50-250 ms each at that size, however they are indexed; the pages
+latest scorecards), the team aggregates and the week's regressions (10,000 services each)
+cost 50-250 ms each at that size, however they are indexed; the pages
 that show them aim at well under 200 ms (bench/README.md). They change only when a scorecard
 is recorded or a service joins, leaves, retires or changes team, so each is cached under a
 *data version* read in one cheap query on every request:
@@ -11,6 +12,9 @@ is recorded or a service joins, leaves, retires or changes team, so each is cach
   including history replayed into the past) changes it;
 - the number of live services, the sum of their ids, and the sum of id × team id: a service
   created, deleted, retired, revived or moved to another team changes at least one of them.
+
+Figures that compare with "7 days ago" (team trends, regressions of the week) also move with
+the clock: the dashboard keys them by the minute as well (scorecards/web/dashboard.py).
 
 Scorecards are never deleted on their own (history is append-only, see scorecards/models.py);
 a service's deletion takes them with it and changes the version. The cache is Django's

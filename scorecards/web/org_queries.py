@@ -182,17 +182,12 @@ def team_scores_as_of(when: datetime, team: Team | None = None) -> dict[str | No
     return {row["team__slug"]: row["score"] for row in rows}
 
 
-def team_rows(
-    now: datetime,
-    team: Team | None = None,
-    groups: list[tuple[str | None, str, Group]] | None = None,
-) -> list[TeamRow]:
-    """One row per team with live services (the heatmap reads the same rows): 2 queries, or 1
-    when the caller passes ``team_groups`` it already has.
+def team_rows(now: datetime, team: Team | None = None) -> list[TeamRow]:
+    """One row per team with live services (the heatmap reads the same rows): 2 queries.
 
     The trend compares the team's average now with the average its services had 7 days ago.
     """
-    groups = team_groups(team) if groups is None else groups
+    groups = team_groups(team)
     past = team_scores_as_of(now - WEEK, team)
     rows = [
         TeamRow(
