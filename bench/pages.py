@@ -456,6 +456,9 @@ def load(seconds: int, connections: list[int], workers: int, only: str | None) -
     script.write_text(WRK_SCRIPT % session)
     try:
         _wait_for(port)
+        # Every worker's first requests import, compile templates and connect: not measured.
+        for _, path in targets:
+            _wrk(script, port, path, workers, 2)
         for clients in connections:
             print(
                 f"\ngunicorn: {workers} sync workers; wrk: {clients} connections, {seconds} s per "
@@ -463,7 +466,6 @@ def load(seconds: int, connections: list[int], workers: int, only: str | None) -
             )
             print(f"{'page':<45} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  errors")
             for name, path in targets:
-                _wrk(script, port, path, 2, 3)  # warm-up
                 n, duration, p50, p95, p99, status, sock, timeout = _wrk(
                     script, port, path, clients, seconds
                 )
