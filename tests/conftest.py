@@ -24,7 +24,9 @@ def _plain_http_and_unhashed_static(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Sign-in throttling counts failures in the cache: each test starts with none counted.
+    """Each test starts with an empty cache: sign-in throttling counts failures there, and
+    scorecards/web/history_cache.py keys aggregates by data version (on SQLite a rolled-back
+    test's ids are handed out again).
 
     Only a per-process cache is cleared: clearing a Redis cache (CACHE_URL) flushes its whole
     database, which may be shared with the broker the integration tests use.
