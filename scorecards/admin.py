@@ -12,7 +12,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
-from scorecards.models import ApiToken, Service, Team, Waiver, WebhookDelivery
+from scorecards.models import (
+    ApiToken,
+    Service,
+    SingleSignOnIdentity,
+    Team,
+    Waiver,
+    WebhookDelivery,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -113,3 +120,15 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     # Never the digest: it identifies the token, and has no business on a screen.
     fields = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
     exclude = ("digest",)
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(ReadOnlyAdmin):
+    """Who each account is at the provider. Deleting a binding (superusers) lets the next
+    sign-in with that username bind again: for a person re-created at the provider."""
+
+    list_display = ("user", "issuer", "subject", "bound_at")
+    search_fields = ("user__username", "subject")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

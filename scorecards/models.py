@@ -456,3 +456,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token {self.name} ({self.prefix}…)"
+
+
+class SingleSignOnIdentity(models.Model):
+    """The provider's subject a portal account belongs to, bound at its first single sign-on.
+
+    Usernames come from claims a person may be able to change at the provider
+    (``preferred_username``, ``email``); the subject never changes and is never reused. Once
+    bound, an account is found by its subject, and another subject arriving with the same
+    username is refused instead of signed in to someone else's account.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    bound_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

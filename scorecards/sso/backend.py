@@ -7,8 +7,12 @@ Differences from the parent class, each for a reason:
 - only the callback view (which has checked ``state`` and passes the ``nonce``) can complete a
   sign-in, so a ``code`` smuggled into another request's query string is ignored;
 - the id_token's audience and issuer are checked, and userinfo must be about the same ``sub``;
-- people are matched by username (``preferred_username``, else ``email``), and a local account
-  (one with a password, or a superuser) is never taken over by a provider's claims;
+- an account is bound to the provider's subject (``iss`` + ``sub``) at its first sign-in and
+  found by it afterwards; before that, people are matched by username (``preferred_username``,
+  else ``email``), and a username bound to another subject is refused: those claims may be
+  editable at the provider, the subject is not;
+- a local account (one with a password, or a superuser) is never taken over by a provider's
+  claims;
 - every failure (bad signature, provider down) is a refused sign-in, logged, never a 500;
 - a deactivated person's session ends, as with password sign-in.
 """
@@ -24,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from scorecards.models import SingleSignOnIdentity
 from scorecards.sso import provider
 from scorecards.sso.accounts import sync_account
 from scorecards.sso.claims import username_from_claims
@@ -95,7 +100,19 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         return f"username {username_from_claims(claims)}"
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username=username_from_claims(claims))
+        issuer, subject = _identity(claims)
+        bound = self.UserModel.objects.filter(
+            sso_identity__issuer=issuer, sso_identity__subject=subject
+        )
+        if bound.exists():
+            return bound
+        username = username_from_claims(claims)
+        taken = self.UserModel.objects.filter(username=username).exclude(sso_identity=None)
+        if taken.exists():
+            raise SuspiciousOperation(
+                f"{username} belongs to another person of the provider (subject {subject!r})"
+            )
+        return self.UserModel.objects.filter(username=username)
 
     def create_user(self, claims):
         # No password: the account signs in through the provider only.
@@ -107,5 +124,19 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation(
                 f"{user.username} is a local account: single sign-on does not take it over"
             )
+        issuer, subject = _identity(claims)
+        SingleSignOnIdentity.objects.get_or_create(
+            user=user, defaults={"issuer": issuer, "subject": subject}
+        )
         sync_account(user, claims)
         return user
+
+
+def _identity(claims) -> tuple[str, str]:
+    """(issuer, subject) of verified claims: the id_token carries both (OpenID Connect Core
+    2); the configured issuer stands in if a provider leaves ``iss`` out of userinfo."""
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise SuspiciousOperation("the provider sent no subject")
+    issuer = str(claims.get("iss") or settings.OIDC_ISSUER or "").rstrip("/")
+    return issuer, subject

@@ -166,3 +166,29 @@ def test_deactivating_a_person_ends_their_single_sign_on_session(client, idp):
     sign_in(client, idp, ALICE)
     get_user_model().objects.filter(username="alice").update(is_active=False)
     assert client.get("/")["Location"].startswith("/login/")
+
+
+def test_the_first_sign_in_binds_the_account_to_the_providers_subject(client, idp):
+    sign_in(client, idp, ALICE)
+    identity = signed_in_user(client).sso_identity
+    assert (identity.issuer, identity.subject) == (idp.issuer.rstrip("/"), "00u-alice")
+
+
+def test_another_subject_with_a_bound_username_is_refused(client, idp, django_user_model):
+    sign_in(client, idp, ALICE)
+    client.logout()
+    # Someone who set their preferred_username to "alice" at the provider.
+    response = sign_in(client, idp, {**ALICE, "sub": "00u-mallory", "groups": []})
+    assert response["Location"] == "/login/"
+    assert signed_in_user(client) is None
+    assert django_user_model.objects.filter(username="alice").count() == 1
+    assert roles(django_user_model.objects.get(username="alice")) == {"platform lead"}
+
+
+def test_a_renamed_person_keeps_their_account(client, idp, django_user_model):
+    sign_in(client, idp, ALICE)
+    first = signed_in_user(client)
+    client.logout()
+    sign_in(client, idp, {**ALICE, "preferred_username": "alice.liddell"})
+    assert signed_in_user(client) == first
+    assert not django_user_model.objects.filter(username="alice.liddell").exists()
