@@ -5,6 +5,7 @@ With no ``CELERY_BROKER_URL`` tasks run in-process (``CELERY_TASK_ALWAYS_EAGER``
 """
 
 import os
+from datetime import datetime
 
 from celery import Celery
 from celery.schedules import crontab
@@ -61,3 +62,11 @@ def _install_beat_schedule(sender: Celery, **kwargs: object) -> None:
     from django.conf import settings
 
     sender.conf.beat_schedule = beat_schedule(settings.SCAN_SCHEDULE)
+
+
+def next_full_rescan(scan_schedule: str, now: datetime) -> datetime:
+    """When beat will next start the full rescan: what a stale source waits for at the latest."""
+    schedule = beat_schedule(scan_schedule)["full-rescan"]["schedule"]
+    schedule.app = app
+    schedule.nowfun = lambda: now
+    return now + schedule.remaining_estimate(now)

@@ -53,6 +53,12 @@ def _database() -> tuple[dict, bool]:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database URL this portal can use ({exc})."
         ) from None
+    if "postgresql" in config["ENGINE"]:
+        # PostgreSQL's JIT compiles any query its planner costs high, such as the dashboard's
+        # aggregates over 10,000 services: 25-110 ms of compiling for queries that then run
+        # in 10-60 ms (bench/README.md). Page queries are short; compiling never pays back.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config, False
 
 
@@ -101,6 +107,8 @@ MIDDLEWARE = [
     # First: load-balancer probes must not depend on ALLOWED_HOSTS or the HTTPS redirect.
     "portal.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content Security Policy and Permissions-Policy (Django 5.2 has no CSP of its own).
+    "portal.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +169,27 @@ STORAGES = {
 # Sessions live in the database, never in process memory or local files (factor VI).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+
+def _caches() -> dict:
+    """Shared counters (sign-in throttling): Redis from ``CACHE_URL``; per-process memory
+    when unset, which is enough for the one-process demo but not for several web workers."""
+    url = envstr("CACHE_URL")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL, not {url!r}.")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "portal",
+        }
+    }
+
+
+CACHES = _caches()
+CACHE_IS_SHARED = bool(envstr("CACHE_URL"))
+
 # HTTPS: production-safe unless DEBUG; each can be turned off on its own for plain-http setups.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -174,6 +203,28 @@ if envbool("TRUST_X_FORWARDED_PROTO", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No script reads either cookie: htmx posts the form's own csrfmiddlewaretoken field.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+# Lax, not Strict: the single sign-on callback is a top-level navigation from the identity
+# provider's site, and it needs the session that holds the OIDC state.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The HSTS preload list only takes registrable domains (example.com), which a portal's own host
+# rarely is; SECURE_HSTS_PRELOAD=true opts in where it is. Without this, check --deploy would
+# warn about preload on every deployment that has decided not to.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Sign-in throttling (scorecards/sign_in_throttle.py): after this many failed password sign-ins
+# for one username, or from one client address, within the window, further attempts are refused
+# for the lockout period. Counted in the cache above (CACHE_URL), shared by every web process.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_IP = envint("LOGIN_FAILURE_LIMIT_PER_IP", default=20, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = envint("LOGIN_FAILURE_WINDOW_SECONDS", default=900, minimum=1)
+LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", default=900, minimum=1)
+# Proxies whose X-Forwarded-For names the client (the same variable gunicorn reads); "*" trusts
+# whatever connects, for a pod reachable only through its ingress.
+FORWARDED_ALLOW_IPS = envlist("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
 
 # Celery: no broker means tasks run in-process (the embedded default); a URL means a real broker.
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL")
@@ -210,9 +261,13 @@ GITHUB_INCLUDE_ARCHIVED = envbool("GITHUB_INCLUDE_ARCHIVED", default=False)
 GITHUB_INCLUDE_FORKS = envbool("GITHUB_INCLUDE_FORKS", default=False)
 GITHUB_WEBHOOK_SECRET = envstr("GITHUB_WEBHOOK_SECRET")
 GITHUB_API_URL = envstr("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
+# Per network operation: a GitHub that stops answering costs this, times the retries.
+GITHUB_TIMEOUT_SECONDS = envint("GITHUB_TIMEOUT_SECONDS", default=30, minimum=1)
 AWS_REGIONS = envlist("AWS_REGIONS")
 AWS_ROLE_ARNS = envlist("AWS_ROLE_ARNS")
 AWS_ENDPOINT_URL = envstr("AWS_ENDPOINT_URL")
+# Tries per AWS call (adaptive retries: throttling slows the client down before it gives up).
+AWS_MAX_ATTEMPTS = envint("AWS_MAX_ATTEMPTS", default=10, minimum=1)
 # Air-gapped: AWS CLI JSON exports instead of the APIs (docs/aws-offline.md).
 AWS_OFFLINE_DIR = envstr("AWS_OFFLINE_DIR")
 KUBECONFIG = envstr("KUBECONFIG")

@@ -46,3 +46,16 @@ def eager_tasks(app_configs, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(deploy=True)
+def per_process_cache(app_configs, **kwargs) -> list[Warning]:
+    if not getattr(settings, "CACHE_IS_SHARED", True):
+        return [
+            Warning(
+                "CACHE_URL is not set, so each web process counts failed sign-ins on its own.",
+                hint="Set CACHE_URL to a Redis database shared by the web processes.",
+                id="portal.W004",
+            )
+        ]
+    return []

@@ -78,7 +78,11 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["retired", "team"])]
+        indexes = [
+            models.Index(fields=["retired", "team"]),
+            # The catalogue's first page: 25 services by name, not a sort of all 10,000.
+            models.Index(fields=["name"], name="service_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -249,7 +253,14 @@ class Scorecard(models.Model):
             models.UniqueConstraint(fields=["service", "scan"], name="one_scorecard_per_scan")
         ]
         indexes = [
-            models.Index(fields=["service", "-created_at"]),
+            # A service's history in date order, read backwards for "its scorecard as of T"
+            # (one index-only probe per service on the dashboard: score included) and forwards
+            # for the score trend's running changes; the id breaks ties of equal dates.
+            models.Index(
+                fields=["service", "created_at", "id"],
+                include=["score"],
+                name="scorecard_history_idx",
+            ),
             models.Index(fields=["is_latest", "score"]),
         ]
 
@@ -258,7 +269,11 @@ class Scorecard(models.Model):
 
 
 class CheckResult(models.Model):
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="results")
+    # No index of its own: the unique (scorecard, check_id) index below serves every lookup by
+    # scorecard, and one index fewer over tens of millions of rows is cheaper to write.
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     check_id = models.CharField(max_length=100)
     factor = models.CharField(max_length=30)
     severity = models.CharField(max_length=20)
@@ -271,7 +286,11 @@ class CheckResult(models.Model):
     class Meta:
         ordering = ["check_id"]
         constraints = [
-            models.UniqueConstraint(fields=["scorecard", "check_id"], name="one_result_per_check")
+            # Status included: pass rates and most failed checks over the latest scorecards
+            # read this index alone (index-only scans), never the wide result rows.
+            models.UniqueConstraint(
+                fields=["scorecard", "check_id"], include=["status"], name="one_result_per_check"
+            )
         ]
         indexes = [models.Index(fields=["check_id", "status"])]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from scorecards import carry_over
 from scorecards import sources as src
 from scorecards.checks.context import CheckContext
 from scorecards.collectors.localdir import collect_directory
@@ -160,6 +162,31 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
         return scan.progress
 
 
+# Inventories are content-addressed and never change once stored, so a worker scoring the
+# hundreds of services of one scan reads and parses each of them once, not once per service.
+_INVENTORIES: OrderedDict[str, dict] = OrderedDict()
+_INVENTORIES_KEPT = 8
+
+
+def _runs_with_digest(runs):
+    """Source runs with their inventory's digest, not its (large) data."""
+    return runs.select_related("inventory").defer("inventory__data")
+
+
+def inventory_data(run: SourceRun) -> dict:
+    """A run's inventory data, by digest (shared between callers: read it, never change it)."""
+    digest = run.inventory.digest
+    data = _INVENTORIES.get(digest)
+    if data is None:
+        data = Facts.objects.values_list("data", flat=True).get(pk=run.inventory_id)
+        _INVENTORIES[digest] = data
+        while len(_INVENTORIES) > _INVENTORIES_KEPT:
+            _INVENTORIES.popitem(last=False)
+    else:
+        _INVENTORIES.move_to_end(digest)
+    return data
+
+
 def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     """Per repository, the newest entry a successful run of ``source`` stored (up to ``scan``).
 
@@ -173,8 +200,7 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     if scan is not None:
         runs = runs.filter(scan__created_at__lte=scan.created_at)
     base = (
-        runs.filter(scan__service=None)
-        .select_related("inventory", "scan")
+        _runs_with_digest(runs.filter(scan__service=None).select_related("scan"))
         .order_by("-scan__created_at")
         .first()
     )
@@ -182,9 +208,9 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     if base is not None:
         newer = newer.filter(scan__created_at__gt=base.scan.created_at)
     entries: dict[str, dict] = {}
-    for run in [base, *newer.select_related("inventory").order_by("scan__created_at")]:
+    for run in [base, *_runs_with_digest(newer).order_by("scan__created_at")]:
         if run is not None:
-            for repo in run.inventory.data.get("repos", []):
+            for repo in inventory_data(run).get("repos", []):
                 entries[repo["full_name"]] = repo
     return entries
 
@@ -244,9 +270,13 @@ def collect_source(scan_id: int, source: str) -> bool:
             if repo.facts is not None:
                 entry["facts_digest"] = Facts.store(repo.facts).digest
             repos.append(entry)
-        inventory = (
-            {**output.inventory, "repos": repos} if source in REPO_SOURCES else (output.inventory)
-        )
+        if source in REPO_SOURCES:
+            inventory = {**output.inventory, "repos": repos}
+        else:
+            previous = _latest_runs(scan).get(source)
+            inventory = carry_over.keep_last_good(
+                source, output.inventory, previous.inventory.data if previous else None
+            )
         run.inventory = Facts.store(inventory)
         run.requests = output.requests
         if output.retry_at is not None:
@@ -290,12 +320,18 @@ def rate_limit_reset(scan_id: int, source: str) -> datetime | None:
 
 def request_follow_up(scan_id: int, source: str) -> tuple[Scan, bool]:
     """A scan of ``source`` for what ``scan_id`` could not reach (coalesced like any other)."""
+    reason = f"resumes scan {scan_id}: {source} rate limit reset"
+    # A follow-up due in an hour outlives the broker's visibility timeout and may be
+    # delivered twice: the second delivery finds the first one's scan and does nothing.
+    done = Scan.objects.filter(reason=reason).first()
+    if done is not None:
+        return done, False
     earlier = Scan.objects.select_related("service").get(pk=scan_id)
     return request_scan(
         Scan.Trigger.SCHEDULE,
         service=earlier.service,
         sources=[source],
-        reason=f"resumes scan {scan_id}: {source} rate limit reset",
+        reason=reason,
         requested_by=earlier.requested_by,
     )
 
@@ -314,9 +350,8 @@ def _latest_runs(scan: Scan) -> dict[str, SourceRun]:
     runs = {}
     for source in ("github", "local", "aws", "kubernetes"):
         run = (
-            SourceRun.objects.filter(source=source, state=SourceRun.State.DONE)
+            _runs_with_digest(SourceRun.objects.filter(source=source, state=SourceRun.State.DONE))
             .filter(scan__created_at__lte=scan.created_at)
-            .select_related("inventory")
             .order_by("-scan__created_at")
             .first()
         )
@@ -356,8 +391,8 @@ def plan_services(scan_id: int) -> list[int]:
             )
             for repo in entries
         ]
-        aws = runs["aws"].inventory.data.get("resources", []) if "aws" in runs else []
-        k8s = runs["kubernetes"].inventory.data.get("objects", []) if "kubernetes" in runs else []
+        aws = inventory_data(runs["aws"]).get("resources", []) if "aws" in runs else []
+        k8s = inventory_data(runs["kubernetes"]).get("objects", []) if "kubernetes" in runs else []
         specs = resolve_services(repos, aws, k8s, _discovery_keys())
         ids = _upsert_services(specs)
     _update_progress(scan_id, lambda p: p["services"].update(total=len(ids), done=0, failed=0))
@@ -438,7 +473,7 @@ def score_service(scan_id: int, service_id: int, today: date | None = None) -> b
 
 def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     started = time.monotonic()
-    this_scan = {r.source: r for r in scan.source_runs.select_related("inventory")}
+    this_scan = {r.source: r for r in scan.source_runs.all()}
     latest = _latest_runs(scan)
     facts_by_source: dict[str, tuple[dict | None, dict, bool, str]] = {}
     siblings = None
@@ -468,14 +503,13 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     ):
         run = latest.get(source)
         if run is not None and links:
-            facts = slicer(run.inventory.data, links)
+            facts = slicer(inventory_data(run), links)
             failed_now = source in this_scan and this_scan[source].state == SourceRun.State.FAILED
-            facts_by_source[source] = (
-                facts,
-                {},
-                failed_now,
-                this_scan[source].error if source in this_scan else "",
-            )
+            # A part of the source that failed (a namespace, an account) carried its last
+            # good objects over: stale too, with that part's error.
+            carried = carry_over.stale_reason(facts)
+            error = this_scan[source].error if failed_now else carried
+            facts_by_source[source] = (facts, {}, failed_now or bool(carried), error)
 
     repo = (facts_by_source.get("github") or facts_by_source.get("local") or (None,))[0]
     ctx = CheckContext(
@@ -553,13 +587,16 @@ def finish_scan(scan_id: int) -> Scan:
         sources = scan.progress.get("sources", {})
         services = scan.progress.get("services", {})
         failed_sources = [s for s, p in sources.items() if p.get("state") == "failed"]
+        # Collected, but a part of the source failed (a namespace, an account, a rate limit):
+        # what the scan shows for that part is carried over, so the scan is not complete.
+        incomplete = [s for s, p in sources.items() if p.get("state") == "done" and p.get("error")]
         if sources and len(failed_sources) == len(sources):
             scan.state = Scan.State.FAILED
-        elif failed_sources or services.get("failed"):
+        elif failed_sources or incomplete or services.get("failed"):
             scan.state = Scan.State.PARTIAL
         else:
             scan.state = Scan.State.SUCCEEDED
-        errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources]
+        errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources + incomplete]
         if services.get("failed"):
             errors.append(f"{services['failed']} service(s) could not be scored")
         scan.error = "\n".join(errors)

@@ -8,11 +8,13 @@ the requests it made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from scorecards.collectors.localdir import collect_directory
 
@@ -139,12 +141,17 @@ def collect_aws_source(progress: Progress | None = None) -> SourceOutput:
         regions=list(settings.AWS_REGIONS),
         role_arns=list(settings.AWS_ROLE_ARNS),
         endpoint_url=settings.AWS_ENDPOINT_URL or None,
+        max_attempts=settings.AWS_MAX_ATTEMPTS,
         offline_dir=offline,
     )
 
     def report(done: int, total: int, label: str) -> None:
         if progress:
             progress(done, total, label)
+            if threading.current_thread() is not threading.main_thread():
+                # The collector reports from its pool threads: each would otherwise keep a
+                # database connection of its own open after the thread is gone.
+                connection.close()
 
     inventory = collect_aws(config, progress=report)
     return SourceOutput(
@@ -191,6 +198,7 @@ def github_config():
         orgs=list(settings.GITHUB_ORGS),
         include_archived=settings.GITHUB_INCLUDE_ARCHIVED,
         include_forks=settings.GITHUB_INCLUDE_FORKS,
+        timeout=float(settings.GITHUB_TIMEOUT_SECONDS),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from scorecards import scanning
 from scorecards.models import Scan, Service
@@ -21,7 +22,9 @@ from scorecards.models import Scan, Service
 logger = logging.getLogger(__name__)
 
 # Network blips, throttling and database failovers are worth another try; bugs are not.
-TRANSIENT = (ConnectionError, TimeoutError, OSError)
+# Django's database errors are no OSError: without them a failover mid-task dropped the task
+# and left its scan running until the sweeper failed it.
+TRANSIENT = (ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
 RETRY = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": 5,

@@ -20,3 +20,24 @@ def _plain_http_and_unhashed_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: sign-in throttling counts failures there, and
+    scorecards/web/history_cache.py keys aggregates by data version (on SQLite a rolled-back
+    test's ids are handed out again).
+
+    Only a per-process cache is cleared: clearing a Redis cache (CACHE_URL) flushes its whole
+    database, which may be shared with the broker the integration tests use.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    def clear_if_local():
+        if isinstance(caches["default"], LocMemCache):
+            caches["default"].clear()
+
+    clear_if_local()
+    yield
+    clear_if_local()

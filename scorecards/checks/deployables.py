@@ -63,16 +63,35 @@ def line_of(entry: dict, pointer: str) -> int | None:
     return entry.get("line")
 
 
+def _signals_by_rule(ctx: CheckContext) -> dict[str, list[tuple[int, dict, bool]]]:
+    """Per rule id: (position in the facts, signal, from production code?), built once.
+
+    Checks ask for signals some thirty times per service; a repository of 50,000 files holds
+    tens of thousands of them, so one pass that sorts them by rule beats a pass per question.
+    """
+
+    def compute() -> dict[str, list[tuple[int, dict, bool]]]:
+        production: dict[str, bool] = {}
+        index: dict[str, list[tuple[int, dict, bool]]] = {}
+        for position, signal in enumerate(repo(ctx).get("signals", [])):
+            path = signal["path"]
+            if path not in production:
+                production[path] = not is_non_production_path(path)
+            index.setdefault(signal["rule"], []).append((position, signal, production[path]))
+        return index
+
+    return ctx.memo("signals_by_rule", compute)
+
+
 def signals(ctx: CheckContext, rule: str, production_only: bool = True) -> list[dict]:
     """Source-code signals whose rule id equals ``rule`` or starts with it when it ends in '.'."""
-    found = []
-    for signal in repo(ctx).get("signals", []):
-        rid = signal["rule"]
-        if rid == rule or (rule.endswith(".") and rid.startswith(rule)):
-            if production_only and is_non_production_path(signal["path"]):
-                continue
-            found.append(signal)
-    return found
+    index = _signals_by_rule(ctx)
+    if rule.endswith("."):
+        matching = [item for rid, items in index.items() if rid.startswith(rule) for item in items]
+        matching.sort(key=lambda item: item[0])  # the facts' order, as one pass would give
+    else:
+        matching = index.get(rule, [])
+    return [signal for _, signal, prod in matching if prod or not production_only]
 
 
 def dockerfiles(ctx: CheckContext, production_only: bool = True) -> list[dict]:
@@ -400,7 +419,14 @@ def dependency_names(ctx: CheckContext) -> set[str]:
 def has_path(ctx: CheckContext, pattern: str) -> list[str]:
     """Production paths matching a regular expression (searched, not anchored)."""
     regex = re.compile(pattern)
-    return [p for p in paths(ctx) if regex.search(p) and not is_non_production_path(p)]
+    return [p for p in production_paths(ctx) if regex.search(p)]
+
+
+def production_paths(ctx: CheckContext) -> list[str]:
+    """The repository's paths outside tests, fixtures, docs and vendored code (computed once)."""
+    return ctx.memo(
+        "production_paths", lambda: [p for p in paths(ctx) if not is_non_production_path(p)]
+    )
 
 
 # --- port/concurrency/disposability/admin views ---

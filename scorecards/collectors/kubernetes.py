@@ -522,6 +522,7 @@ def _collect_cluster(config: KubeConfig, context: str, result: dict, steps: _Ste
                     result["errors"].append(
                         {
                             "cluster": context,
+                            "namespace": namespace,
                             "kind": spec.kind,
                             "error": _status_message(exc) + where,
                         }

@@ -16,6 +16,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from scorecards import sign_in_throttle
 from scorecards.sso import provider
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,27 @@ class PortalLoginView(LoginView):
     def post(self, request, *args, **kwargs):
         if not settings.PASSWORD_LOGIN:
             raise PermissionDenied("Password sign-in is turned off: use single sign-on.")
+        lockout = sign_in_throttle.lockout(request, self._username())
+        if lockout is not None:
+            # The password is not even checked: a right guess must look like a wrong one.
+            # An unbound form: rendering a bound one would validate it, i.e. try the password.
+            form = self.get_form_class()(request, initial={"username": self._username()})
+            context = self.get_context_data(form=form, lockout=lockout)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(lockout.retry_after)
+            return response
         return super().post(request, *args, **kwargs)
+
+    def _username(self) -> str:
+        return self.request.POST.get("username", "")
+
+    def form_invalid(self, form):
+        sign_in_throttle.record_failure(self.request, self._username())
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        sign_in_throttle.record_success(self.request, self._username())
+        return super().form_valid(form)
 
 
 class SsoStartView(OIDCAuthenticationRequestView):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from scorecards.checks.registry import FACTOR_BY_KEY, TWELVE_FACTOR_KEYS
 from scorecards.models import Team
 from scorecards.scoring import LEVELS
-from scorecards.web import csv_export, org_queries
+from scorecards.web import csv_export, history_cache, org_queries
 from scorecards.web.charts import Series, line_chart, score_colour_class
 
 FACTORS = [FACTOR_BY_KEY[key] for key in TWELVE_FACTOR_KEYS]
@@ -39,7 +39,18 @@ class HeatCell:
 
 def _catalogue_link(**filters: str) -> str:
     """A link into the service catalogue, whose filters use exactly these parameter names."""
-    return f"{reverse('services:list')}?{urlencode(filters)}"
+    return f"{_catalogue_url()}?{urlencode(filters)}"
+
+
+def _catalogue_url() -> str:
+    # Resolved once per process: the heatmap links 50 teams × 12 factors to it.
+    global _CATALOGUE_URL
+    if _CATALOGUE_URL is None:
+        _CATALOGUE_URL = reverse("services:list")
+    return _CATALOGUE_URL
+
+
+_CATALOGUE_URL: str | None = None
 
 
 def _heat_cells(row: org_queries.TeamRow) -> list[HeatCell]:
@@ -62,6 +73,30 @@ def _heat_cells(row: org_queries.TeamRow) -> list[HeatCell]:
     return cells
 
 
+def _trend(now: datetime, version: str, team: Team | None = None) -> list[org_queries.TrendPoint]:
+    """The daily trend (the organisation's, or a team's), cached per day and data version."""
+    day = now.astimezone(UTC).date()
+    return history_cache.cached(
+        f"trend:{team.pk if team else 'org'}:{day}",
+        version,
+        lambda: org_queries.score_trend(now, team=team),
+    )
+
+
+def _minute(now: datetime) -> str:
+    # "7 days ago" moves with the clock: figures that compare with it are kept for the minute
+    # (computed at the first request in it), and for the data version as everything else.
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
+def _team_rows(now: datetime, version: str, team: Team | None = None):
+    return history_cache.cached(
+        f"team-rows:{team.pk if team else 'org'}:{_minute(now)}",
+        version,
+        lambda: org_queries.team_rows(now, team=team),
+    )
+
+
 def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
     return line_chart(
         [
@@ -79,8 +114,9 @@ def _trend_chart(title: str, *series: tuple[str, list[org_queries.TrendPoint]]):
 @require_safe
 def org(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    teams = org_queries.team_rows(now)
-    summary = org_queries.org_summary()
+    version = history_cache.data_version()
+    teams = _team_rows(now, version)
+    summary = history_cache.cached("org-summary", version, org_queries.org_summary)
     context = {
         "summary": summary,
         "summary_css": score_colour_class(summary.score),
@@ -89,17 +125,28 @@ def org(request: HttpRequest) -> HttpResponse:
         "teams": [(row, _heat_cells(row)) for row in teams],
         "trend_chart": _trend_chart(
             "Organisation score, daily, last 90 days",
-            ("Organisation", org_queries.score_trend(now)),
+            ("Organisation", _trend(now, version)),
         ),
         "failing_checks": [
             (check, _catalogue_link(check=check.check_id))
-            for check in org_queries.most_failed_checks(limit=PAGE_ROWS)
+            for check in history_cache.cached(
+                f"most-failed:{PAGE_ROWS}",
+                version,
+                lambda: org_queries.most_failed_checks(limit=PAGE_ROWS),
+            )
         ],
-        "regressions": org_queries.biggest_regressions(now, limit=PAGE_ROWS),
+        "regressions": history_cache.cached(
+            f"regressions:{PAGE_ROWS}:{_minute(now)}",
+            version,
+            lambda: org_queries.biggest_regressions(now, limit=PAGE_ROWS),
+        ),
         "waivers": org_queries.waiver_inventory(now, limit=PAGE_ROWS),
         "waiver_counts": org_queries.waiver_counts(now),
         "coverage": org_queries.source_coverage(),
         "page_rows": PAGE_ROWS,
+        # The team table and the heatmap (50 teams × 12 factors) are rendered once per data
+        # version and minute, as the rows they show are cached (templates/dashboard/org.html).
+        "fragments": f"{version}:{_minute(now)}",
     }
     return render(request, "dashboard/org.html", context)
 
@@ -109,7 +156,8 @@ def org(request: HttpRequest) -> HttpResponse:
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     team = get_object_or_404(Team, slug=slug)
-    rows = org_queries.team_rows(now, team=team)
+    version = history_cache.data_version()
+    rows = _team_rows(now, version, team)
     context = {
         "team": team,
         "row": rows[0] if rows else None,
@@ -122,8 +170,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "trend_chart": _trend_chart(
             f"{team.name} and the organisation, daily, last 90 days",
-            (team.name, org_queries.score_trend(now, team=team)),
-            ("Organisation", org_queries.score_trend(now)),
+            (team.name, _trend(now, version, team)),
+            ("Organisation", _trend(now, version)),
         ),
     }
     return render(request, "dashboard/team.html", context)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from scorecards.checks.registry import FACTOR_BY_KEY, FACTORS, catalogue
 from scorecards.scoring import HALF_WEIGHT_FACTORS_FOR_SERVERLESS
-from scorecards.web import queries
+from scorecards.web import history_cache, queries
 from scorecards.web.factor_guide import GUIDE
 from scorecards.web.markdown_text import render_markdown
 
@@ -18,7 +18,7 @@ from scorecards.web.markdown_text import render_markdown
 @require_safe
 def factor_list(request: HttpRequest) -> HttpResponse:
     specs = catalogue().values()
-    rates = queries.pass_rates()
+    rates = history_cache.cached("pass-rates", history_cache.data_version(), queries.pass_rates)
     rows = []
     for factor in FACTORS:
         checks = [s.id for s in specs if s.factor == factor.key]
@@ -38,7 +38,11 @@ def factor_detail(request: HttpRequest, key: str) -> HttpResponse:
     factor = FACTOR_BY_KEY.get(key)
     if factor is None:
         raise Http404("No such factor")
-    rates = queries.pass_rates(factor.key)
+    rates = history_cache.cached(
+        f"pass-rates:{factor.key}",
+        history_cache.data_version(),
+        lambda: queries.pass_rates(factor.key),
+    )
     checks = [
         {
             "spec": spec,

@@ -31,13 +31,12 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     for service in page:
-        service.strip = queries.factor_strip(
-            service.latest_scorecard.factors if service.latest_scorecard else None
-        )
-        service.stale = queries.is_stale(service.latest_scorecard, now)
-        service.score_css = score_colour_class(
-            service.latest_scorecard.score if service.latest_scorecard else None
-        )
+        # The latest scorecard joined by catalogue_services; Django leaves the attribute
+        # unset when the join found none (a service never scanned).
+        card = service.latest = getattr(service, "latest", None)
+        service.strip = queries.factor_strip(card.factors if card else None)
+        service.stale = queries.is_stale(card, now)
+        service.score_css = score_colour_class(card.score if card else None)
     context = {"page": page, "filters": filters}
     # Search-as-you-type swaps only the results; a plain request renders the whole page.
     if request.htmx and request.htmx.target == "results":

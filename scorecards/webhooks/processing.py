@@ -72,6 +72,22 @@ def _covers(scan: Scan, since) -> bool:
     )
 
 
+def _finished_scan_covering(service: Service | None, since, sources_: list[str] | None):
+    """A scan of the scope that started collecting after ``since`` and succeeded: it already
+    fetched what was pushed by then, so the delivery needs no scan of its own.
+
+    In a burst, deliveries wait in the queue behind the scans of earlier ones; many are
+    processed after such a scan has finished, and would otherwise each start one more.
+    """
+    wanted = set(sources_ or scanning.configured_sources_for(service))
+    candidates = Scan.objects.filter(
+        scope=service.slug if service else "*",
+        state=Scan.State.SUCCEEDED,
+        started_at__gte=since,
+    ).order_by("-started_at")[:5]
+    return next((scan for scan in candidates if wanted <= set(scan.sources)), None)
+
+
 def request_rescan(
     service: Service | None,
     reason: str,
@@ -80,6 +96,9 @@ def request_rescan(
     sources_: list[str] | None = None,
     delivery_id: str = "",
 ) -> dict:
+    done = _finished_scan_covering(service, since, sources_)
+    if done is not None:
+        return {"scan": done.pk, "coalesced": True}
     scan, created = scanning.request_scan(
         Scan.Trigger.WEBHOOK,
         service=service,

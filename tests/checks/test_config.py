@@ -149,3 +149,13 @@ def test_it_fails_a_literal_database_url_and_redacts_its_credentials():
 def test_it_passes_urls_that_are_defaults_of_environment_lookups():
     result = result_for(f"{ENDPOINTS}/env-defaults", "config.no-hardcoded-endpoints")
     assert result.status == "pass"
+
+
+def test_a_class_path_assigned_to_a_password_named_setting_is_no_credential(tmp_path):
+    (tmp_path / "settings.py").write_text(
+        'PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"\n'
+        'PASSWORD_HASHER = "com.acme.security.Pbkdf2Hasher"\n'
+    )
+    assert result_for(tmp_path, "config.no-hardcoded-secrets").status == "pass"
+    (tmp_path / "settings.py").write_text('DB_PASSWORD = "sk.Ab9xQrT2mN"\n')
+    assert result_for(tmp_path, "config.no-hardcoded-secrets").status == "fail"

@@ -218,3 +218,15 @@ def test_waiver_days_are_counted_in_utc(now):
     svc = make_service("a")
     Waiver.objects.create(service=svc, check_id="x", reason="r", expires=date(2026, 3, 11))
     assert org_queries.waiver_inventory(now)[0].state == "expiring"
+
+
+def test_coverage_names_the_offline_exports_the_collectors_read(settings, tmp_path):
+    settings.AWS_REGIONS = []
+    settings.AWS_ROLE_ARNS = []
+    settings.KUBE_CONTEXTS = []
+    settings.KUBECONFIG = ""
+    settings.AWS_OFFLINE_DIR = str(tmp_path / "aws")
+    settings.KUBE_OFFLINE_DIR = str(tmp_path / "cluster")
+    coverage = {c.source: c for c in org_queries.source_coverage()}
+    assert coverage["aws"].configured == [f"offline export {tmp_path / 'aws'}"]
+    assert coverage["kubernetes"].configured == [f"offline export {tmp_path / 'cluster'}"]

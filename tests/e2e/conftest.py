@@ -68,3 +68,46 @@ def login(live_server):
         page.wait_for_load_state()
 
     return sign_in
+
+
+# Reported by the page itself for each refusal by the Content Security Policy.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "inline code"}` +
+    ` (${event.sourceFile || "page"}:${event.lineNumber})`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    """Every browser test fails on a Content Security Policy violation: a refused inline script
+    or style breaks htmx or a page silently, so none may happen on any page a test visits.
+
+    Wraps ``browser.new_context`` so contexts a test makes itself are watched too; yields the
+    list, which a test that provokes a violation on purpose empties after checking it.
+    """
+    violations: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.expose_binding(
+            "__reportCspViolation",
+            lambda source, text: violations.append(f"{source['page'].url}: {text}"),
+        )
+        context.add_init_script(_CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    assert violations == [], "Content Security Policy violations:\n" + "\n".join(violations)

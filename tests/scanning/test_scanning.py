@@ -157,3 +157,26 @@ def test_portal_waivers_not_approved_do_not_apply(state):
         check_id="deps.base-image-pinned"
     )
     assert result.status != "waived"
+
+
+def test_each_inventory_is_read_once_per_worker_not_once_per_service():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scanning._INVENTORIES.clear()
+    with CaptureQueriesContext(connection) as queries:
+        scan = _scan()
+    assert scan.progress["services"]["done"] == 3
+    inventory = SourceRun.objects.get(scan=scan, source="local").inventory_id
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT")
+        and '"scorecards_facts"."data"' in q["sql"]
+        and (
+            f'"scorecards_facts"."id" = {inventory} ' in q["sql"]
+            or "scorecards_sourcerun" in q["sql"]
+        )
+    ]
+    # Discovery and three services need the local inventory: one read serves them all.
+    assert len(reads) == 1, reads

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from scorecards import scanning
 from scorecards.models import Scan, WebhookDelivery
 from scorecards.webhooks import processing
 from tests.factories import make_service
@@ -117,3 +118,61 @@ def test_while_one_push_waits_for_a_running_scan_the_others_ride_on_it(enqueued)
     done = processing.process(second.pk)
     assert done.state == "done"
     assert done.result["scans"]["orders"]["after"] == "first"
+
+
+def test_a_push_already_fetched_by_a_finished_scan_starts_no_other(enqueued):
+    # Queued behind a burst, the delivery is processed after a scan that started after it
+    # arrived has already finished: that scan fetched the pushed commit.
+    service = make_service("orders", repository="acme-corp/orders")
+    arrived = timezone.now() - timedelta(seconds=10)
+    finished = Scan.objects.create(
+        trigger="webhook",
+        scope="orders",
+        service=service,
+        state="succeeded",
+        sources=scanning.configured_sources_for(service),
+        started_at=arrived + timedelta(seconds=2),
+        finished_at=arrived + timedelta(seconds=4),
+    )
+    delivery = processing.process(_delivery(received_at=arrived).pk)
+    assert delivery.result == {"scans": {"orders": {"scan": finished.pk, "coalesced": True}}}
+    assert enqueued == []
+
+
+@pytest.mark.parametrize(
+    ("state", "started_after_arrival"),
+    [("succeeded", False), ("failed", True), ("partial", True)],
+)
+def test_a_finished_scan_that_may_have_missed_the_push_does_not_cover_it(
+    enqueued, state, started_after_arrival
+):
+    service = make_service("orders", repository="acme-corp/orders")
+    arrived = timezone.now() - timedelta(seconds=10)
+    started = arrived + timedelta(seconds=2 if started_after_arrival else -2)
+    Scan.objects.create(
+        trigger="webhook",
+        scope="orders",
+        service=service,
+        state=state,
+        sources=scanning.configured_sources_for(service),
+        started_at=started,
+        finished_at=started + timedelta(seconds=2),
+    )
+    processing.process(_delivery(received_at=arrived).pk)
+    assert len(enqueued) == 1
+
+
+def test_a_finished_scan_of_fewer_sources_does_not_cover_a_push(enqueued):
+    service = make_service("orders", repository="acme-corp/orders")
+    arrived = timezone.now() - timedelta(seconds=10)
+    Scan.objects.create(
+        trigger="webhook",
+        scope="orders",
+        service=service,
+        state="succeeded",
+        sources=[],
+        started_at=arrived + timedelta(seconds=2),
+        finished_at=arrived + timedelta(seconds=4),
+    )
+    processing.process(_delivery(received_at=arrived).pk)
+    assert len(enqueued) == 1

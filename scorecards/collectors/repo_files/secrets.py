@@ -78,6 +78,7 @@ _SHELL_ASSIGNMENT = re.compile(
 _YAML_BARE_VALUE = re.compile(
     r"^\s*(?:-\s+)?(?P<name>[A-Za-z_][\w.-]*+)\s*:\s+(?P<value>[^\s'\"#{\[«][^#«]*?)\s*$"
 )
+_DOTTED_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+\.[A-Za-z_][A-Za-z0-9_]*")
 _BARE_LANGUAGES = frozenset({"yaml", "properties", "ini", "conf", "env", "shell", "dockerfile"})
 
 _SKIP_FILE = re.compile(
@@ -178,6 +179,10 @@ def looks_like_credential(value: str, min_length: int = 12) -> bool:
     if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", value):  # words: "database_password_field"
         return False
     if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", value):  # an env var name
+        return False
+    # A module or class path ("django.contrib.auth.backends.ModelBackend"): lower-case
+    # packages rule out random tokens and JWTs, whose segments mix cases.
+    if _DOTTED_PATH.fullmatch(value):
         return False
     if re.search(r"\.(pem|key|crt|json|ya?ml|txt|p12|jks|env)$", value, re.IGNORECASE):
         return False
