@@ -17,8 +17,8 @@ Figures that compare with "7 days ago" (team trends, regressions of the week) al
 the clock: the dashboard keys them by the minute as well (scorecards/web/dashboard.py).
 
 Scorecards are never deleted on their own (history is append-only, see scorecards/models.py);
-a service's deletion takes them with it and changes the version. The cache is Django's
-default per-process memory cache, so nothing is shared between processes that could go stale.
+a service's deletion takes them with it and changes the version. The cache is the "history"
+alias of ``CACHES``, in each process's memory (portal/settings.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, F, Max, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -51,7 +51,8 @@ def data_version() -> str:
 
 def cached(name: str, version: str, compute: Callable[[], T]) -> T:
     """``compute()``, or what it returned for the same ``name`` at the same data version."""
-    key = f"history:{name}:{version}"
+    cache = caches["history"]
+    key = f"{name}:{version}"
     found = cache.get(key)
     if found is None:
         found = compute()
