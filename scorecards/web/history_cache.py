@@ -16,6 +16,9 @@ is recorded or a service joins, leaves, retires or changes team, so each is cach
 Figures that compare with "7 days ago" (team trends, regressions of the week) also move with
 the clock: the dashboard keys them by the minute as well (scorecards/web/dashboard.py).
 
+A team renamed changes none of these: the cached team names follow within
+``TIMEOUT_SECONDS``.
+
 Scorecards are never deleted on their own (history is append-only, see scorecards/models.py);
 a service's deletion takes them with it and changes the version. The cache is the "history"
 alias of ``CACHES``, in each process's memory (portal/settings.py).
@@ -33,8 +36,9 @@ from django.db.models.functions import Coalesce
 from scorecards.models import Scorecard, Service
 
 T = TypeVar("T")
-# Also bounds the memory a process keeps for versions that are no longer read.
-TIMEOUT_SECONDS = 3600
+# What the version does not see — a team renamed (names are shown, not counted) — shows after
+# at most this long; it also bounds the memory a process keeps for versions no longer read.
+TIMEOUT_SECONDS = 300
 
 
 def data_version() -> str:
