@@ -14,7 +14,7 @@ is recorded or a service joins, leaves, retires or changes team, so each is cach
   created, deleted, retired, revived or moved to another team changes at least one of them.
 
 Figures that compare with "7 days ago" (team trends, regressions of the week) also move with
-the clock: the dashboard keys them by the minute as well (scorecards/web/dashboard.py).
+the clock: the dashboard keys them by five minutes as well (scorecards/web/dashboard.py).
 
 A team renamed changes none of these: the cached team names follow within
 ``TIMEOUT_SECONDS``.
