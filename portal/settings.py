@@ -187,7 +187,13 @@ def _caches() -> dict:
     }
 
 
-CACHES = _caches()
+CACHES = {
+    **_caches(),
+    # Whole-history aggregates of the dashboard and factor guide (scorecards/web/history_cache.py)
+    # are keyed by a data version read from the database, so they never need sharing: memory
+    # of each process, nothing to reach over the network and nothing to fail.
+    "history": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "history"},
+}
 CACHE_IS_SHARED = bool(envstr("CACHE_URL"))
 
 # HTTPS: production-safe unless DEBUG; each can be turned off on its own for plain-http setups.

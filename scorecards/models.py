@@ -286,13 +286,15 @@ class CheckResult(models.Model):
     class Meta:
         ordering = ["check_id"]
         constraints = [
-            # Status included: pass rates and most failed checks over the latest scorecards
-            # read this index alone (index-only scans), never the wide result rows.
-            models.UniqueConstraint(
-                fields=["scorecard", "check_id"], include=["status"], name="one_result_per_check"
-            )
+            models.UniqueConstraint(fields=["scorecard", "check_id"], name="one_result_per_check")
         ]
-        indexes = [models.Index(fields=["check_id", "status"])]
+        indexes = [
+            models.Index(fields=["check_id", "status"]),
+            # Pass rates and most failed checks over the latest scorecards read this index
+            # alone (index-only scans), never the wide result rows. Status is a key column,
+            # not an INCLUDE of the unique index: SQLite would drop that constraint.
+            models.Index(fields=["scorecard", "check_id", "status"], name="result_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.check_id}: {self.status}"

@@ -35,8 +35,9 @@ def _fresh_cache():
     from django.core.cache.backends.locmem import LocMemCache
 
     def clear_if_local():
-        if isinstance(caches["default"], LocMemCache):
-            caches["default"].clear()
+        for cache in caches.all():
+            if isinstance(cache, LocMemCache):
+                cache.clear()
 
     clear_if_local()
     yield

@@ -83,15 +83,17 @@ def _trend(now: datetime, version: str, team: Team | None = None) -> list[org_qu
     )
 
 
-def _minute(now: datetime) -> str:
-    # "7 days ago" moves with the clock: figures that compare with it are kept for the minute
-    # (computed at the first request in it), and for the data version as everything else.
-    return now.strftime("%Y-%m-%dT%H:%M")
+def _period(now: datetime) -> str:
+    # "7 days ago" moves with the clock: figures that compare with it are kept for five
+    # minutes (computed at the first request in them), and for the data version as everything
+    # else. Five minutes is nothing to a weekly comparison; recomputing each minute in every
+    # web process was most of the dashboard's slowest requests (bench/README.md).
+    return f"{now:%Y-%m-%dT%H}:{now.minute // 5}"
 
 
 def _team_rows(now: datetime, version: str, team: Team | None = None):
     return history_cache.cached(
-        f"team-rows:{team.pk if team else 'org'}:{_minute(now)}",
+        f"team-rows:{team.pk if team else 'org'}:{_period(now)}",
         version,
         lambda: org_queries.team_rows(now, team=team),
     )
@@ -136,7 +138,7 @@ def org(request: HttpRequest) -> HttpResponse:
             )
         ],
         "regressions": history_cache.cached(
-            f"regressions:{PAGE_ROWS}:{_minute(now)}",
+            f"regressions:{PAGE_ROWS}:{_period(now)}",
             version,
             lambda: org_queries.biggest_regressions(now, limit=PAGE_ROWS),
         ),
@@ -145,8 +147,8 @@ def org(request: HttpRequest) -> HttpResponse:
         "coverage": org_queries.source_coverage(),
         "page_rows": PAGE_ROWS,
         # The team table and the heatmap (50 teams × 12 factors) are rendered once per data
-        # version and minute, as the rows they show are cached (templates/dashboard/org.html).
-        "fragments": f"{version}:{_minute(now)}",
+        # version and five minutes, as the rows they show (templates/dashboard/org.html).
+        "fragments": f"{version}:{_period(now)}",
     }
     return render(request, "dashboard/org.html", context)
 

@@ -14,11 +14,14 @@ is recorded or a service joins, leaves, retires or changes team, so each is cach
   created, deleted, retired, revived or moved to another team changes at least one of them.
 
 Figures that compare with "7 days ago" (team trends, regressions of the week) also move with
-the clock: the dashboard keys them by the minute as well (scorecards/web/dashboard.py).
+the clock: the dashboard keys them by five minutes as well (scorecards/web/dashboard.py).
+
+A team renamed changes none of these: the cached team names follow within
+``TIMEOUT_SECONDS``.
 
 Scorecards are never deleted on their own (history is append-only, see scorecards/models.py);
-a service's deletion takes them with it and changes the version. The cache is Django's
-default per-process memory cache, so nothing is shared between processes that could go stale.
+a service's deletion takes them with it and changes the version. The cache is the "history"
+alias of ``CACHES``, in each process's memory (portal/settings.py).
 """
 
 from __future__ import annotations
@@ -26,15 +29,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, F, Max, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from scorecards.models import Scorecard, Service
 
 T = TypeVar("T")
-# Also bounds the memory a process keeps for versions that are no longer read.
-TIMEOUT_SECONDS = 3600
+# What the version does not see — a team renamed (names are shown, not counted) — shows after
+# at most this long; it also bounds the memory a process keeps for versions no longer read.
+TIMEOUT_SECONDS = 300
 
 
 def data_version() -> str:
@@ -51,7 +55,8 @@ def data_version() -> str:
 
 def cached(name: str, version: str, compute: Callable[[], T]) -> T:
     """``compute()``, or what it returned for the same ``name`` at the same data version."""
-    key = f"history:{name}:{version}"
+    cache = caches["history"]
+    key = f"{name}:{version}"
     found = cache.get(key)
     if found is None:
         found = compute()
