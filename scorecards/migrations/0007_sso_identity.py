@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scorecards', '0005_page_indexes'),
+        ('scorecards', '0006_result_status_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
