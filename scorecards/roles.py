@@ -7,7 +7,8 @@
 - admin (or a superuser): everything.
 
 Nobody decides a waiver they requested: the point of a second pair of eyes is that it is
-someone else's. The groups are created by migration ``scorecards/0002_waiver_workflow``.
+someone else's. The groups are created by migration ``scorecards/0002_waiver_workflow``
+(and kept by ``scorecards/role_groups.py``).
 """
 
 from __future__ import annotations
