@@ -238,8 +238,11 @@ CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = CELERY_TASK_ALWAYS_EAGER
 # A task a killed worker never acknowledged is handed to another worker after this long.
+# Running workers look for such tasks every 10 s (unacked_restore_interval) and really scan
+# on every look: kombu's default throttle of 10 makes that once in 100 s.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1)
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600, minimum=1),
+    "unacked_restore_throttle": 1,
 }
 # One queue per source, plus scoring and webhooks (portal/queues.py, docs/scaling.md).
 CELERY_TASK_ROUTES = ("portal.queues.route_task",)
