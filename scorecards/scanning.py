@@ -16,9 +16,7 @@ so the steps can run in parallel on several workers. ``run_scan`` runs all steps
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
@@ -162,33 +160,6 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
         return scan.progress
 
 
-# Inventories are content-addressed ``Facts`` rows: the data of one digest never changes. A
-# worker scoring the services of a scan reads the organisation's inventory once, not once per
-# service -- per service it made a scan quadratic in the number of repositories (at 1,000
-# repositories the 340 KB inventory was fetched and parsed three times per scored service).
-_INVENTORIES: OrderedDict[str, dict] = OrderedDict()
-_INVENTORIES_KEPT = 4
-_INVENTORIES_LOCK = threading.Lock()
-
-
-def _inventory_data(facts: Facts) -> dict:
-    """The data of an inventory loaded with ``defer("inventory__data")``, parsed once per digest.
-
-    Callers read it; they must not change it (it is shared by the next callers).
-    """
-    with _INVENTORIES_LOCK:
-        data = _INVENTORIES.get(facts.digest)
-        if data is not None:
-            _INVENTORIES.move_to_end(facts.digest)
-            return data
-    data = Facts.objects.values_list("data", flat=True).get(pk=facts.pk)
-    with _INVENTORIES_LOCK:
-        _INVENTORIES[facts.digest] = data
-        while len(_INVENTORIES) > _INVENTORIES_KEPT:
-            _INVENTORIES.popitem(last=False)
-    return data
-
-
 def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     """Per repository, the newest entry a successful run of ``source`` stored (up to ``scan``).
 
@@ -204,7 +175,6 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     base = (
         runs.filter(scan__service=None)
         .select_related("inventory", "scan")
-        .defer("inventory__data")
         .order_by("-scan__created_at")
         .first()
     )
@@ -212,10 +182,9 @@ def _repo_entries(source: str, scan: Scan | None = None) -> dict[str, dict]:
     if base is not None:
         newer = newer.filter(scan__created_at__gt=base.scan.created_at)
     entries: dict[str, dict] = {}
-    newer = newer.select_related("inventory").defer("inventory__data")
-    for run in [base, *newer.order_by("scan__created_at")]:
+    for run in [base, *newer.select_related("inventory").order_by("scan__created_at")]:
         if run is not None:
-            for repo in _inventory_data(run.inventory).get("repos", []):
+            for repo in run.inventory.data.get("repos", []):
                 entries[repo["full_name"]] = repo
     return entries
 
@@ -340,20 +309,14 @@ def _sources_finished(scan: Scan) -> bool:
 # --- step 2: discovery --------------------------------------------------------------------
 
 
-def _latest_runs(
-    scan: Scan, sources: tuple[str, ...] = ("github", "local", "aws", "kubernetes")
-) -> dict[str, SourceRun]:
-    """Per source: this scan's successful run, else the last successful one before it.
-
-    The inventories come deferred: read them with ``_inventory_data(run.inventory)``.
-    """
+def _latest_runs(scan: Scan) -> dict[str, SourceRun]:
+    """Per source: this scan's successful run, else the last successful one before it."""
     runs = {}
-    for source in sources:
+    for source in ("github", "local", "aws", "kubernetes"):
         run = (
             SourceRun.objects.filter(source=source, state=SourceRun.State.DONE)
             .filter(scan__created_at__lte=scan.created_at)
             .select_related("inventory")
-            .defer("inventory__data")
             .order_by("-scan__created_at")
             .first()
         )
@@ -393,12 +356,8 @@ def plan_services(scan_id: int) -> list[int]:
             )
             for repo in entries
         ]
-        aws = _inventory_data(runs["aws"].inventory).get("resources", []) if "aws" in runs else []
-        k8s = (
-            _inventory_data(runs["kubernetes"].inventory).get("objects", [])
-            if "kubernetes" in runs
-            else []
-        )
+        aws = runs["aws"].inventory.data.get("resources", []) if "aws" in runs else []
+        k8s = runs["kubernetes"].inventory.data.get("objects", []) if "kubernetes" in runs else []
         specs = resolve_services(repos, aws, k8s, _discovery_keys())
         ids = _upsert_services(specs)
     _update_progress(scan_id, lambda p: p["services"].update(total=len(ids), done=0, failed=0))
@@ -479,9 +438,8 @@ def score_service(scan_id: int, service_id: int, today: date | None = None) -> b
 
 def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     started = time.monotonic()
-    this_scan = {r.source: r for r in scan.source_runs.all()}
-    live = {"aws": service.aws_resources, "kubernetes": service.k8s_workloads}
-    latest = _latest_runs(scan, tuple(source for source, links in live.items() if links))
+    this_scan = {r.source: r for r in scan.source_runs.select_related("inventory")}
+    latest = _latest_runs(scan)
     facts_by_source: dict[str, tuple[dict | None, dict, bool, str]] = {}
     siblings = None
     for source in REPO_SOURCES:
@@ -510,7 +468,7 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
     ):
         run = latest.get(source)
         if run is not None and links:
-            facts = slicer(_inventory_data(run.inventory), links)
+            facts = slicer(run.inventory.data, links)
             failed_now = source in this_scan and this_scan[source].state == SourceRun.State.FAILED
             facts_by_source[source] = (
                 facts,
