@@ -16,8 +16,9 @@ then a cold scan again with each other worker count, for repositories per minute
 
 Needs DATABASE_URL and CELERY_BROKER_URL (see bench/README.md for the one command).
 
-    .venv/bin/python bench/github_ingestion.py                       # 1,000 repos; 1, 2, 4 workers
-    .venv/bin/python bench/github_ingestion.py --repos 100 --workers 1   # quicker
+    .venv/bin/python bench/github_ingestion.py                   # 1,000 repos, 1 worker
+    .venv/bin/python bench/github_ingestion.py --workers 1,2,4   # and the scaling
+    .venv/bin/python bench/github_ingestion.py --repos 100       # quicker
 """
 
 from __future__ import annotations
@@ -145,7 +146,11 @@ def show(label: str, repos: int, result: dict, workers: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repos", type=int, default=1000)
-    parser.add_argument("--workers", default="1,2,4", help="worker processes, comma-separated")
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="worker processes, comma-separated: a cold scan with each (1,2,4 for the scaling)",
+    )
     parser.add_argument("--changed", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
