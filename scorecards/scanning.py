@@ -495,7 +495,9 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
             # "deferred": a rate limit stopped the scan before this repository was fetched.
             not_refreshed = entry.get("status") in ("failed", "deferred")
             stale = failed_now or not_refreshed
-            error = (run.error if run is not None else "") or entry.get("error", "")
+            # The repository's own reason, not every other repository's error of the run.
+            own = "" if failed_now else entry.get("error", "")
+            error = own or (run.error if run is not None else "")
             facts_by_source[source] = (facts, entry, stale, error)
     for source, slicer, links in (
         ("aws", slice_aws, service.aws_resources),

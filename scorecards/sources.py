@@ -312,6 +312,9 @@ def collect_github_source(
                 f"until the follow-up scan when it resets ({limited})"
             )
             output.retry_at = limited.reset_epoch
+            for result in output.repos:
+                if result.status == "deferred" and not result.error:
+                    result.error = f"rate limit reached: kept until it resets ({limited})"
         stats = client.stats
         output.requests = {
             "total": stats["requests"],

@@ -187,3 +187,30 @@ def test_one_failing_organisation_of_two_does_not_retire_its_services(
     assert Service.objects.filter(retired=False, repository__in=names).count() == 3
     kept = Snapshot.objects.filter(scan=second, service__repository__in=names)
     assert kept.count() == 3 and all(s.stale for s in kept)
+
+
+def test_a_stale_repository_shows_its_own_error_not_the_others(github, monkeypatch):
+    names = add_repos(github, 3)
+    scan()
+    for name in names:
+        github.push(name, {**FILES, "Procfile": b"web: gunicorn app:app\n"})
+    original = github._route
+    broken = {f"/{names[0]}/": 404, f"/{names[1]}/": 451}
+
+    def route(request, path, kind):
+        for fragment, status in broken.items():
+            if kind == "commit" and fragment in path:
+                return _json_response(status, {"message": f"answer {status}"}, {})
+        return original(request, path, kind)
+
+    monkeypatch.setattr(github, "_route", route)
+    second = scan()
+    errors = {
+        s.service.repository: s.error
+        for s in Snapshot.objects.filter(scan=second, stale=True).select_related("service")
+    }
+    assert set(errors) == {names[0], names[1]}
+    assert "404" in errors[names[0]] and "451" not in errors[names[0]]
+    assert "451" in errors[names[1]] and "404" not in errors[names[1]]
+    run = SourceRun.objects.get(scan=second, source="github")
+    assert "404" in run.error and "451" in run.error  # the source keeps the whole list
