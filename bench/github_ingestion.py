@@ -42,30 +42,15 @@ os.environ.update(
     LOG_LEVEL="WARNING",
 )
 
-from measure import machine  # noqa: E402
+from measure import celery_worker, machine  # noqa: E402
 from synthetic_repo import generate  # noqa: E402
 
 SIZES = (15, 30, 60, 120)
 
 
 def start_workers(concurrency: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "portal",
-        "worker",
-        "--pool=prefork",
-        f"--concurrency={concurrency}",
-        "-O",
-        "fair",
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel=warning",
-        "-n",
-        f"bench{concurrency}@%h",
-    ]
+    options = ("--pool=prefork", f"--concurrency={concurrency}", "-O", "fair")
+    command = celery_worker(*options, "-n", f"bench{concurrency}@%h")
     worker = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -6,6 +6,7 @@ import contextlib
 import os
 import platform
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -100,3 +101,23 @@ def machine() -> str:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def celery_worker(*options: str) -> list[str]:
+    """The command of a quiet `celery -A portal worker` with these options (pool, name...)."""
+    return [
+        sys.executable, "-m", "celery", "-A", "portal", "worker", *options,
+        "--without-gossip", "--without-mingle", "--loglevel=warning",
+    ]  # fmt: skip
+
+
+def wait_for_port(port: int, what: str = "gunicorn", seconds: float = 60) -> None:
+    """Return once something accepts connections on 127.0.0.1:``port``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{what} did not start")

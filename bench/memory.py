@@ -45,7 +45,7 @@ os.environ.update(
     LOG_LEVEL="WARNING",
 )
 
-from measure import machine, percentile  # noqa: E402
+from measure import celery_worker, machine, percentile  # noqa: E402
 from synthetic_repo import generate  # noqa: E402
 
 GITHUB_VARIABLES = ("GITHUB_API_URL", "GITHUB_TOKEN", "GITHUB_ORGS")
@@ -248,20 +248,7 @@ def measure_worker(files: int) -> None:
             "GITHUB_ORGS": "acme-corp",
         }
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=warning",
-                "-n",
-                "bench-memory@%h",
-            ],
+            celery_worker("--pool=solo", "-n", "bench-memory@%h"),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -40,6 +40,10 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import wait_for_port  # noqa: E402
+
 os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
     SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only-" + os.urandom(16).hex(),
@@ -455,7 +459,7 @@ def load(seconds: int, connections: list[int], workers: int, only: str | None) -
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(WRK_SCRIPT % session)
     try:
-        _wait_for(port)
+        wait_for_port(port)
         # Every worker's first requests import, compile templates and connect: not measured.
         for _, path in targets:
             _wrk(script, port, path, workers, 2)
@@ -488,17 +492,6 @@ def _wrk(script: Path, port: int, path: str, clients: int, seconds: int) -> list
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return [int(v) for v in re.search(r"^RESULT (.*)$", out, re.M).group(1).split()]
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:

@@ -36,6 +36,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import celery_worker, wait_for_port  # noqa: E402
+
 SECRET = "bench-secret-" + uuid.uuid4().hex
 os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
@@ -58,17 +62,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:
@@ -151,19 +144,7 @@ def main() -> None:
     for n in range(args.celery_workers):
         processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "portal",
-                    "worker",
-                    "--pool=solo",
-                    f"--hostname=burst{n}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=warning",
-                ],
+                celery_worker("--pool=solo", f"--hostname=burst{n}@%h"),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -214,7 +195,7 @@ def main() -> None:
         return all(latest.get(repo) == github.heads[repo] for repo in services)
 
     try:
-        wait_for(port)
+        wait_for_port(port)
         # Warm-up: every service scored once at its first commit, every worker's imports done.
         started = time.monotonic()
         for repo in services:

@@ -29,6 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import celery_worker  # noqa: E402
+
 SECRET = "bench-secret"
 os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
@@ -84,18 +88,7 @@ def main() -> None:
     push_body = json.loads((ROOT / "tests/fixtures/webhooks/push.json").read_text())
 
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=warning",
-        ],
+        celery_worker("--pool=solo"),
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
