@@ -67,4 +67,9 @@ def stale_reason(facts: dict | None) -> str:
         for item in (facts or {}).get(items_key, []):
             if item.get(STALE_KEY):
                 return str(item[STALE_KEY])
+    # Kinds that could not be listed at all (a first scan has nothing to carry over).
+    for error in (facts or {}).get("unlisted", []):
+        place = (error.get("cluster"), error.get("namespace"))
+        where = "/".join(str(part) for part in place if part)
+        return f"{error.get('kind')} could not be listed in {where}: {error.get('error')}"
     return ""

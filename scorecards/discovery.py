@@ -206,6 +206,7 @@ def _k8s_keys(obj: dict, keys: DiscoveryKeys) -> tuple[str | None, str | None]:
 
 
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+_BATCH_KINDS = ("Job", "CronJob")
 
 
 def resolve_services(
@@ -259,21 +260,42 @@ def resolve_services(
             if resource.get("arn") and resource["arn"] not in spec.aws_arns:
                 spec.aws_arns.append(resource["arn"])
 
-    objects = list(k8s_objects)
-    members: dict[str, list[dict]] = {}
-    for obj in objects:
+    _resolve_kubernetes(registry, list(k8s_objects), keys)
+    return sorted(registry.by_slug.values(), key=lambda s: s.slug)
+
+
+def _resolve_kubernetes(registry: _Registry, objects: list[dict], keys: DiscoveryKeys) -> None:
+    """Only workloads found services; every other object joins the workload it serves.
+
+    A workload is named by its labels (:func:`_k8s_keys`), else by itself. The namespace is
+    part of its identity: one name in several namespaces is one service only when ownership
+    says so (the same team label everywhere); otherwise each namespace's workloads are a
+    service of their own, named ``<name>-<namespace>``. Clusters are not: the same namespace
+    and name in a staging and a production cluster are one service in two environments.
+    """
+    workloads = [o for o in objects if o.get("kind") in _WORKLOADS]
+    named: list[tuple[dict, str, str | None]] = []
+    for obj in workloads:
         name, team = _k8s_keys(obj, keys)
-        if not name and obj.get("kind") in _WORKLOADS:
-            name = obj["name"]  # an unlabelled workload is a service of its own
-        if not name:
-            continue  # Services, HPAs, PDBs... join the workloads they point at, below
-        spec = registry.get(name)
+        if not name and obj.get("kind") in _BATCH_KINDS:
+            continue  # an unlabelled Job joins the workload it belongs to, below
+        named.append((obj, name or obj["name"], team))
+    identity = _workload_identities(named)
+    members: dict[str, list[dict]] = {}
+    for obj, name, team in named:
+        spec = registry.get(identity[(name, obj.get("namespace"))])
         members.setdefault(spec.slug, []).append(obj)
         spec.set_team(team, "Kubernetes label")
+    for obj in workloads:
+        if any(obj is o for own in members.values() for o in own):
+            continue
+        slug = _owning_service(obj, members) or registry.get(obj["name"]).slug
+        members.setdefault(slug, []).append(obj)
     claimed = {id(o) for own in members.values() for o in own}
     for slug, own in members.items():
         unclaimed = [o for o in objects if id(o) not in claimed]
         own.extend(kubernetes.related_objects(unclaimed, own))
+        own.extend(_labelled_members(unclaimed, own, keys))
         claimed.update(id(o) for o in own)
         spec = registry.by_slug[slug]
         for obj in own:
@@ -282,7 +304,58 @@ def resolve_services(
                 spec.k8s_locators.append(locator)
             spec.note("kubernetes", locator)
 
-    return sorted(registry.by_slug.values(), key=lambda s: s.slug)
+
+def _workload_identities(named: list[tuple[dict, str, str | None]]) -> dict[tuple, str]:
+    """(label name, namespace) -> the service name its workloads take."""
+    namespaces: dict[str, set] = {}
+    teams: dict[str, set] = {}
+    for obj, name, team in named:
+        namespaces.setdefault(name, set()).add(obj.get("namespace"))
+        teams.setdefault(name, set()).add(team or None)
+    identity = {}
+    for name, spaces in namespaces.items():
+        owned_together = len(teams[name]) == 1 and None not in teams[name]
+        for namespace in spaces:
+            split = len(spaces) > 1 and not owned_together and namespace
+            identity[(name, namespace)] = f"{name}-{namespace}" if split else name
+    return identity
+
+
+def _owning_service(job: dict, members: dict[str, list[dict]]) -> str | None:
+    """The service an unlabelled Job or CronJob belongs to: its owner (a CronJob's Job), else
+    the service whose long-running workload in the same namespace runs the same image."""
+    metadata = (job.get("object") or {}).get("metadata") or {}
+    owners = {
+        (str(ref.get("kind")), str(ref.get("name")))
+        for ref in metadata.get("ownerReferences") or []
+        if isinstance(ref, dict)
+    }
+    images = kubernetes.image_repositories(job)
+    for slug, own in members.items():
+        for obj in own:
+            if not _same_place(obj, job):
+                continue
+            if (obj["kind"], obj["name"]) in owners:
+                return slug
+            if obj["kind"] not in _BATCH_KINDS and images & kubernetes.image_repositories(obj):
+                return slug
+    return None
+
+
+def _labelled_members(candidates: list[dict], own: list[dict], keys: DiscoveryKeys) -> list:
+    """Non-workload objects whose labels name this service, beside one of its workloads."""
+    names = {_k8s_keys(o, keys)[0] for o in own if o.get("kind") in _WORKLOADS} - {None}
+    found = []
+    for obj in candidates:
+        if obj.get("kind") in _WORKLOADS or _k8s_keys(obj, keys)[0] not in names:
+            continue
+        if any(_same_place(obj, w) for w in own if w.get("kind") in _WORKLOADS):
+            found.append(obj)
+    return found
+
+
+def _same_place(a: dict, b: dict) -> bool:
+    return a.get("cluster") == b.get("cluster") and a.get("namespace") == b.get("namespace")
 
 
 def slice_aws(inventory: dict | None, arns: Iterable[str]) -> dict | None:
@@ -295,9 +368,28 @@ def slice_aws(inventory: dict | None, arns: Iterable[str]) -> dict | None:
 
 
 def slice_kubernetes(inventory: dict | None, locators: Iterable[str]) -> dict | None:
-    """The per-service Kubernetes facts: the inventory's objects with these locators."""
+    """The per-service Kubernetes facts: the inventory's objects with these locators.
+
+    ``unlisted`` names the kinds the collector could not list (403, a failed call) where the
+    service runs, so a check that looks for one of them says ``unknown``, not "absent".
+    """
     if inventory is None:
         return None
     wanted = set(locators)
     objects = [o for o in inventory.get("objects", []) if o.get("locator") in wanted]
-    return {"schema": 1, "source": "kubernetes", "objects": objects} if objects else None
+    if not objects:
+        return None
+    places = {(o.get("cluster"), o.get("namespace")) for o in objects}
+    unlisted = [
+        {k: error.get(k) for k in ("cluster", "namespace", "kind", "error")}
+        for error in inventory.get("errors", [])
+        if error.get("kind")
+        and any(
+            error.get("cluster") == cluster and error.get("namespace") in (None, namespace)
+            for cluster, namespace in places
+        )
+    ]
+    facts = {"schema": 1, "source": "kubernetes", "objects": objects}
+    if unlisted:
+        facts["unlisted"] = unlisted
+    return facts

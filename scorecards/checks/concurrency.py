@@ -278,12 +278,15 @@ def _live_autoscaling(ctx: CheckContext) -> Outcome:
     workloads = live_k8s.workloads(ctx, *SCALED_KINDS, "StatefulSet")
     if not workloads:
         return live_k8s.not_found("Deployment or StatefulSet")
-    scaled, single = [], []
+    scaled, single, unread = [], [], []
     for workload in workloads:
         autoscalers = live_k8s.autoscalers_of(ctx, workload)
         count = live_k8s.replicas(workload)
         unit = f"{workload['kind']}/{workload['name']}"
-        if autoscalers:
+        refused = live_k8s.unlisted(ctx, "HorizontalPodAutoscaler", workload)
+        if refused and not autoscalers and not (count is not None and count > 1):
+            unread.append(live_k8s.evidence(ctx, workload, "/spec/replicas", f"{unit}: {refused}"))
+        elif autoscalers:
             spec = autoscalers[0]["object"].get("spec") or {}
             bounds = f"{spec.get('minReplicas', 1)}-{spec.get('maxReplicas', '?')}"
             scaled.append(
@@ -299,6 +302,12 @@ def _live_autoscaling(ctx: CheckContext) -> Outcome:
             single.append(live_k8s.evidence(ctx, workload, "/spec/replicas", f"{unit} replicas: 1"))
     if scaled:
         return Outcome.passed("Running workloads scale horizontally.", (scaled + single)[:5])
+    if unread:
+        return Outcome.unknown(
+            "HorizontalPodAutoscalers could not be listed where the workloads run, so whether "
+            "they scale is not known (grant the scanner list on horizontalpodautoscalers).",
+            unread[:5],
+        )
     if single:
         return Outcome.failed(
             "Running Deployments have a single replica and no HorizontalPodAutoscaler.", single[:5]

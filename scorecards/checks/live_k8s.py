@@ -42,6 +42,22 @@ def objects(ctx: CheckContext, *kinds: str) -> list[dict]:
     return [o for o in found if not kinds or o.get("kind") in kinds]
 
 
+def unlisted(ctx: CheckContext, kind: str, near: dict) -> str | None:
+    """Why ``kind`` could not be listed where ``near`` runs (None when it was listed).
+
+    A kind the collector was refused (403) is unknown there, not absent: a check that finds
+    none of it must not conclude that there is none.
+    """
+    for error in (ctx.kubernetes or {}).get("unlisted") or []:
+        if (
+            error.get("kind") == kind
+            and error.get("cluster") == near.get("cluster")
+            and error.get("namespace") in (None, near.get("namespace"))
+        ):
+            return f"{kind} could not be listed: {error.get('error') or 'not read'}"
+    return None
+
+
 def pointer_token(key: object) -> str:
     return str(key).replace("~", "~0").replace("/", "~1")
 

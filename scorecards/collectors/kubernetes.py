@@ -787,6 +787,25 @@ def _belongs_to(other: dict, workload: dict) -> bool:
     return False
 
 
+def image_repositories(obj: dict) -> set[str]:
+    """The image repositories (no tag, no digest) the containers of a workload run."""
+    manifest = _manifest(obj)
+    spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
+    if manifest.get("kind") == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    pod = ((spec.get("template") or {}).get("spec")) or {}
+    found = set()
+    for key in ("containers", "initContainers"):
+        for container in pod.get(key) or []:
+            image = str((container or {}).get("image") or "") if isinstance(container, dict) else ""
+            name = image.split("@", 1)[0]
+            if ":" in name.rsplit("/", 1)[-1]:
+                name = name.rsplit(":", 1)[0]
+            if name:
+                found.add(name.lower())
+    return found
+
+
 def _claim_names(manifest: dict) -> set[str]:
     spec = manifest.get("spec") if isinstance(manifest.get("spec"), dict) else {}
     if manifest.get("kind") == "CronJob":
