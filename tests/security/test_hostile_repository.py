@@ -304,3 +304,15 @@ def test_score_repo_scores_a_1900_deep_tree_with_exit_code_0(deep_tree):
     out = StringIO()
     call_command("score_repo", str(deep_tree), "--format", "json", stdout=out)
     assert '"score"' in out.getvalue()
+
+
+def test_costly_ignore_rules_are_cut_short_and_reported(tmp_path):
+    tree = tmp_path / "repo"
+    (tree / ".git").mkdir(parents=True)
+    patterns = ["*" + "?" * 100 + f"{n:04d}" for n in range(2_000)]
+    (tree / ".gitignore").write_text("\n".join(patterns) + "\n")
+    for n in range(300):
+        (tree / f"{n:03d}{'a' * 240}").write_text("x\n")
+    facts = collect_directory(tree)
+    assert len(facts["paths"]) == 301  # no rule matches: every file and .gitignore itself
+    assert any("ignore rules too costly" in error["error"] for error in facts["errors"])

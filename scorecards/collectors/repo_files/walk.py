@@ -22,7 +22,7 @@ from scorecards.collectors.repo_files.confined import (
     lines_capped,
     read_text_capped,
 )
-from scorecards.collectors.repo_files.gitignore import IgnoreRules
+from scorecards.collectors.repo_files.gitignore import Budget, IgnoreRules
 
 MAX_FILE_BYTES = MAX_READ_BYTES
 # HEAD, a loose ref, commondir and a ".git" file hold one line each.
@@ -212,6 +212,7 @@ def _walk(root: Path, checkout: Checkout | None, listing: Listing) -> list[str]:
     """
     committed = checkout is not None
     rules, offset = _rules_above(root, checkout)
+    budget = Budget()
     found: list[str] = []
     stack: list[tuple[str, int, IgnoreRules]] = [("", 0, rules)]
     while stack:
@@ -234,7 +235,9 @@ def _walk(root: Path, checkout: Checkout | None, listing: Listing) -> list[str]:
             is_dir = _is_real_dir(entry)
             if _pruned(entry, is_dir, committed):
                 continue
-            if checkout is not None and rules.ignored(offset + tuple(rel.split("/")), is_dir):
+            if checkout is not None and rules.ignored(
+                offset + tuple(rel.split("/")), is_dir, budget
+            ):
                 continue
             if not is_dir:
                 found.append(rel)
@@ -245,6 +248,8 @@ def _walk(root: Path, checkout: Checkout | None, listing: Listing) -> list[str]:
             else:
                 children.append((rel, depth + 1, rules))
         stack.extend(reversed(children))
+    if budget.exhausted:
+        listing.problems.append((".", "ignore rules too costly: only name rules were applied"))
     return found
 
 
