@@ -1,10 +1,10 @@
 """List the files of a repository tree worth analysing, and what is known about its VCS.
 
-No program is run: in a git checkout the ignore files are read and matched here (git would obey
-the tree's own ``.git/config``, whose keys can run programs), and the commit is read from the
-``.git`` files, each read capped and confined to the checkout. Either way build output,
-dependency folders, symlinks leaving the tree, files over 1 MB and the ``exclude`` globs of
-``.twelve-factor.yml`` are left out.
+No program is run: in a git checkout the ignore files and the index are read and matched here
+(git would obey the tree's own ``.git/config``, whose keys can run programs), and the commit is
+read from the ``.git`` files, each read capped and confined to the checkout. Either way build
+output, dependency folders, symlinks leaving the tree, files over 1 MB and the ``exclude``
+globs of ``.twelve-factor.yml`` are left out.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from scorecards.collectors.repo_files.confined import (
     read_text_capped,
 )
 from scorecards.collectors.repo_files.gitignore import Budget, IgnoreRules
+from scorecards.collectors.repo_files.gitindex import tracked_paths
 
 MAX_FILE_BYTES = MAX_READ_BYTES
 # HEAD, a loose ref, commondir and a ".git" file hold one line each.
@@ -175,7 +176,11 @@ def list_tree(root: Path, extra_excludes: list[str]) -> Listing:
     checkout = find_checkout(root)
     listing.git_listed = checkout is not None
     root_real = os.path.realpath(root)
-    for rel in sorted(_walk(Path(root), checkout, listing)):
+    found = set(_walk(Path(root), checkout, listing))
+    for rel in _tracked_below(root, checkout) - found:
+        if _inside_through_folders(os.path.join(root, rel), root_real):
+            found.add(rel)
+    for rel in sorted(found):
         if matches_any(rel, extra_excludes):
             listing.skipped.excluded += 1
             continue
@@ -259,6 +264,34 @@ def _pruned(entry: os.DirEntry, is_dir: bool, committed: bool) -> bool:
     if entry.name not in PRUNED_DIRS or not (is_dir or entry.is_symlink()):
         return False
     return not (committed and entry.name in COMMITTED_KEEPS)
+
+
+def _tracked_below(root: Path, checkout: Checkout | None) -> set[str]:
+    """The files of the index below ``root`` (relative to it) that the walk may have left
+    out: tracked although ignored. Names are checked like an archive's, the pruned folders and
+    the depth limit apply as in the walk."""
+    if checkout is None or checkout.git_dir is None:
+        return set()
+    tracked = tracked_paths(checkout.git_dir, checkout.boundary) or []
+    relative = os.path.relpath(os.path.realpath(root), checkout.top_real).replace(os.sep, "/")
+    prefix = "" if relative == "." else relative + "/"
+    below = set()
+    for path in tracked:
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix) :]
+        parts = rel.split("/")
+        if any(part in ("", ".", "..", ".git") for part in parts) or "\0" in rel:
+            continue
+        if len(parts) - 1 <= MAX_DEPTH and not in_pruned_dir(rel, committed=True):
+            below.add(rel)
+    return below
+
+
+def _inside_through_folders(full: str, root_real: str) -> bool:
+    """The folder holding ``full`` is inside the tree: a tracked path must not reach out
+    through a folder that is now a link."""
+    return is_inside(os.path.realpath(os.path.dirname(full)), root_real)
 
 
 def _is_real_dir(entry: os.DirEntry) -> bool:
