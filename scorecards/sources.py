@@ -8,6 +8,7 @@ the requests it made.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 
 from scorecards.collectors.localdir import collect_directory
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
@@ -117,9 +120,14 @@ def collect_local(
         name = root.name
         try:
             facts = collect_directory(root)
-        except OSError as exc:
-            output.repos.append(RepoResult(full_name=name, status="failed", error=str(exc)))
-            output.errors.append(f"{name}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one repository never loses the others' facts
+            if isinstance(exc, OSError):
+                error = str(exc)
+            else:
+                log.exception("local repository %s could not be collected", name)
+                error = f"{type(exc).__name__}: {exc}"[:300]
+            output.repos.append(RepoResult(full_name=name, status="failed", error=error))
+            output.errors.append(f"{name}: {error}")
         else:
             output.repos.append(
                 RepoResult(

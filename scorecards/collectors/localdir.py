@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scorecards.collectors.repo_files import walk
+from scorecards.collectors.repo_files.confined import ReadRefused, read_capped, real_root
 from scorecards.collectors.repo_files.dockerfile import is_dockerfile, parse_dockerfile
 from scorecards.collectors.repo_files.documents import (
     chart_dirs_of,
@@ -298,25 +298,35 @@ def _format_guess(path: str) -> str:
 
 
 def _read_config(root: Path) -> tuple[str | None, dict | None]:
+    """The ``.twelve-factor.yml`` of ``root``: never through a link out of the tree, never
+    over the size cap (a missing, refused or oversized one reads as no configuration)."""
+    root_real = real_root(root)
     for name in walk.CONFIG_NAMES:
-        candidate = root / name
-        if candidate.is_file():
-            parsed = parse_yaml(candidate.read_text(encoding="utf-8", errors="replace"))
-            data = parsed.docs[0]["data"] if parsed.docs else None
-            return name, data if isinstance(data, dict) else None
+        try:
+            body = read_capped(root / name, root_real, walk.MAX_FILE_BYTES)
+        except OSError:
+            continue
+        parsed = parse_yaml(body.decode("utf-8", "replace"))
+        data = parsed.docs[0]["data"] if parsed.docs else None
+        return name, data if isinstance(data, dict) else None
     return None, None
 
 
 def collect_directory(path: str | Path, source: str = "local") -> dict:
     """Repository facts for a directory tree (a git checkout or a plain folder)."""
     root = Path(path).resolve()
+    root_real = real_root(root)
     _, config = _read_config(root)
     listing = walk.list_tree(root, walk.excludes_from_config(config))
     builder = FactsBuilder(root.name, source, listing.paths)
+    for folder, problem in listing.problems:
+        builder.error(folder, "text", problem)
     for rel in listing.paths:
         try:
-            with open(os.path.join(root, rel), "rb") as handle:
-                data = handle.read()
+            data = read_capped(root / rel, root_real, builder.max_file_bytes)
+        except ReadRefused as refused:
+            _count_refused(builder, rel, refused.reason)
+            continue
         except OSError as exc:
             builder.error(rel, "text", f"unreadable: {exc.strerror or exc}")
             continue
@@ -328,6 +338,16 @@ def collect_directory(path: str | Path, source: str = "local") -> dict:
     facts["vcs"] = walk.vcs_facts(root, listing.git_listed)
     facts["commit"] = walk.read_commit(root)
     return facts
+
+
+def _count_refused(builder: FactsBuilder, rel: str, reason: str) -> None:
+    """A file that changed since it was listed: count it like the walker would have."""
+    if reason == "too large":
+        builder.facts["skipped"]["too_large"] += 1
+    elif reason == "outside":
+        builder.facts["skipped"]["link"] += 1
+    else:
+        builder.error(rel, "text", f"unreadable: {reason}")
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -27,6 +27,8 @@ from scorecards.collectors.repo_files.codeowners import parse_codeowners
 from scorecards.collectors.repo_files.dockerfile import parse_dockerfile
 from scorecards.collectors.repo_files.documents import parse_document
 from scorecards.collectors.repo_files.envfiles import parse_env_file
+from scorecards.collectors.repo_files.gitignore import IgnoreRules
+from scorecards.collectors.repo_files.gitindex import tracked_paths
 from scorecards.collectors.repo_files.procfile import parse_procfile
 from scorecards.collectors.repo_files.scripts import parse_script
 from scorecards.collectors.repo_files.secrets import find_secrets
@@ -261,3 +263,24 @@ def test_score_repo_scores_any_small_tree_without_a_parser_crash(tree):
     assert len(report.results) == len(catalogue())
     assert report.score.score is None or 0 <= report.score.score <= 100
     _bounded("".join(tree.values()), report.as_dict(), slack=REPORT_SLACK)
+
+
+GITIGNORE = _tokens(
+    "*", "**", "**/", "/**", "/", "!", "\\", "#", "?", "[", "]", "[!", "a-z", "-", ".", "\n",
+    " ", "\r", "name", ".log", "build/", "docs", "a",
+)  # fmt: skip
+NAMES = st.lists(_tokens("a", ".", "log", "*", "[", "build", "docs", size=12), min_size=1,
+                 max_size=8).map(lambda parts: tuple(p or "x" for p in parts))  # fmt: skip
+
+
+@given(text=GITIGNORE | ANY, parts=NAMES, is_dir=st.booleans())
+def test_any_ignore_file_matches_any_path_without_raising(text, parts, is_dir):
+    assert IgnoreRules().extended(text, ()).ignored(parts, is_dir) in (True, False)
+
+
+@given(data=st.binary(max_size=2_000) | st.builds(lambda tail: b"DIRC" + tail, st.binary()))
+def test_any_index_bytes_give_paths_or_none(data):
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "index").write_bytes(data)
+        paths = tracked_paths(folder, folder)
+    assert paths is None or len(paths) <= len(data)

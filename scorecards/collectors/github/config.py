@@ -35,7 +35,8 @@ class GitHubConfig:
     max_tarball_bytes: int = 200 * MIB  # compressed bytes on the wire
     max_file_bytes: int = 1_000_000  # bigger archive members are counted, never read
     max_members: int = 200_000  # entries per archive
-    max_unpacked_bytes: int = 4 * 1024 * MIB  # sum of the member sizes an archive declares
+    # Bytes an archive may unpack to (declared and inflated); a gzip bomb stops here.
+    max_unpacked_bytes: int = 1024 * MIB
     timeout: float = 30.0  # seconds, per network operation
     user_agent: str = "twelve-factor-portal"
     max_rate_limit_wait: float = 60.0  # wait for a primary reset at most this long, else raise

@@ -16,9 +16,12 @@ the kept files, one at a time. Decompression goes through ``gzip.GzipFile`` unde
 ``tarfile``'s plain stream mode (``r|``) rather than ``r|gz``: ``GzipFile`` inflates at most
 what is asked for, while ``r|gz`` inflates whole compressed blocks at once and re-slices its
 buffer on every read, so a run of zeros would cost tens of megabytes and quadratic copying.
-Memory stays bounded by one file body plus the facts, whatever the size of the repository;
-the sizes the headers declare are summed against ``max_unpacked_bytes`` (a gzip bomb stops
-after the listing pass, before any body is read).
+Memory stays bounded by one file body plus the facts, whatever the size of the repository.
+A gzip bomb stops early, never inflated in full: the sizes the headers declare are summed
+against ``max_unpacked_bytes`` (one huge member stops at its header), and the bytes actually
+inflated are counted too, so headers ``tarfile`` reads whole into memory (pax and GNU long-name
+records) cannot exceed ``HEADER_ALLOWANCE``. The second pass stops after the last file it
+needs instead of inflating the rest of the archive again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ from typing import IO
 from scorecards.collectors.github.errors import GitHubError, TooLarge
 from scorecards.collectors.localdir import check_member_path, collect_entries, shown_name
 from scorecards.collectors.repo_files import walk
+
+MAX_UNPACKED_BYTES = 1024**3
+# Inflated bytes allowed between the end of one member's body and the next member: its header
+# blocks, and the pax or long-name records tarfile reads into memory in one piece.
+HEADER_ALLOWANCE = 1024**2
 
 _SPECIAL = {
     tarfile.CHRTYPE: "character device",
@@ -74,14 +82,14 @@ def read_tarball(
     commit: str | None,
     max_file_bytes: int = walk.MAX_FILE_BYTES,
     max_members: int = 200_000,
-    max_unpacked_bytes: int = 4 * 1024**3,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     source: str = "github",
 ) -> TarballFacts:
     """Repository facts (docs/repo-facts.md) of a GitHub ``.tar.gz`` held in ``fileobj``.
 
     ``fileobj`` must be seekable (a spool file): it is read twice. Raises ``GitHubError``
     when it is not a gzip tar archive, ``TooLarge`` past ``max_members`` entries or when the
-    members add up to more than ``max_unpacked_bytes``.
+    members add up to (or inflate to) more than ``max_unpacked_bytes``.
     """
     try:
         fileobj.seek(0)
@@ -89,13 +97,19 @@ def read_tarball(
 
         def contents(kept: frozenset[str]):
             fileobj.seek(0)
-            with _open(fileobj) as archive:
+            wanted = set(kept) & set(listing.files.values())
+            inflated = _CappedInflate(fileobj, max_unpacked_bytes)
+            with _open(inflated) as archive:
                 for member in archive:
+                    if not wanted:
+                        return  # the rest of the archive holds nothing to read
+                    inflated.allow_through(member)
                     rel = listing.files.get(member.name)
-                    if rel is None or rel not in kept or not member.isreg():
+                    if rel is None or rel not in wanted or not member.isreg():
                         continue
                     handle = archive.extractfile(member)
                     if handle is not None:
+                        wanted.discard(rel)
                         yield rel, handle.read(max_file_bytes + 1)
 
         facts = collect_entries(
@@ -115,9 +129,35 @@ def read_tarball(
     return TarballFacts(facts=facts, rejected=listing.report())
 
 
-def _open(fileobj: IO[bytes]) -> tarfile.TarFile:
+class _CappedInflate:
+    """The inflated stream, cut off with ``TooLarge`` past ``cap`` bytes in all, or past the
+    current member's body plus ``HEADER_ALLOWANCE`` (set by ``allow_through``)."""
+
+    def __init__(self, fileobj: IO[bytes], cap: int) -> None:
+        self._gzip = gzip.GzipFile(fileobj=fileobj, mode="rb")
+        self.cap = cap
+        self.until = min(cap, HEADER_ALLOWANCE)
+        self.total = 0
+
+    def allow_through(self, member: tarfile.TarInfo) -> None:
+        """Room for ``member``'s body (whole blocks) and the header of the next one."""
+        body_end = member.offset_data + -(-max(0, member.size) // tarfile.BLOCKSIZE) * 512
+        self.until = min(self.cap, body_end + HEADER_ALLOWANCE)
+
+    def read(self, size: int = -1) -> bytes:
+        room = self.until - self.total + 1  # one byte more than allowed tells it was passed
+        data = self._gzip.read(room if size is None or size < 0 else min(size, room))
+        self.total += len(data)
+        if self.total > self.until:
+            if self.until >= self.cap:
+                raise TooLarge(f"archive unpacks to more than {self.cap} bytes", limit=self.cap)
+            raise TooLarge(f"archive header over {HEADER_ALLOWANCE} bytes", limit=HEADER_ALLOWANCE)
+        return data
+
+
+def _open(inflated: _CappedInflate) -> tarfile.TarFile:
     """A forward-only tar reader over a gzip stream that inflates only what is read."""
-    return tarfile.open(fileobj=gzip.GzipFile(fileobj=fileobj, mode="rb"), mode="r|")
+    return tarfile.open(fileobj=inflated, mode="r|")  # type: ignore[arg-type]
 
 
 def _list(
@@ -125,8 +165,10 @@ def _list(
 ) -> Listing:
     listing = Listing()
     count = unpacked = 0
-    with _open(fileobj) as archive:
+    inflated = _CappedInflate(fileobj, max_unpacked_bytes)
+    with _open(inflated) as archive:
         for member in archive:
+            inflated.allow_through(member)
             count += 1
             unpacked += max(0, member.size)
             if count > max_members:

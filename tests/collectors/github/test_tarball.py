@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
 import tracemalloc
@@ -275,3 +276,69 @@ def test_collect_files_rejects_absolute_and_traversing_pairs():
         "/etc/Dockerfile": "archive member rejected: absolute path",
         "../Dockerfile.prod": "archive member rejected: path traversal (..)",
     }
+
+
+# -- gzip bombs: inflation stops at the cap, never runs to the end -------------------------------
+def gzip_of_zeros(header: bytes, total: int, chunk: int = 1 << 20) -> bytes:
+    """``header`` then ``total`` zero bytes then the end-of-archive blocks, as a multi-member
+    gzip stream built from one compressed chunk repeated: gigabytes cost a few megabytes."""
+    zeros = tarfile_gzip(bytes(chunk))
+    whole, rest = divmod(total, chunk)
+    tail = bytes(rest) + bytes(-total % tarfile.BLOCKSIZE) + bytes(2 * tarfile.BLOCKSIZE)
+    return tarfile_gzip(header) + zeros * whole + tarfile_gzip(tail)
+
+
+def tarfile_gzip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as zipped:
+        zipped.write(data)
+    return out.getvalue()
+
+
+def header(name: str, size: int, kind: bytes = tarfile.REGTYPE) -> bytes:
+    info = tarfile.TarInfo(name)
+    info.size, info.type = size, kind
+    return info.tobuf(format=tarfile.GNU_FORMAT)
+
+
+def test_a_3_5_gb_bomb_stops_at_the_default_cap_at_once():
+    size = 3_500_000_000
+    archive = gzip_of_zeros(header(f"{TOP}/zeros.bin", size), size)
+    assert len(archive) < 5_000_000
+    with pytest.raises(TooLarge, match="unpacks to more than 1073741824 bytes"):
+        read(archive)
+
+
+def test_a_pax_header_bomb_is_cut_off_before_it_fills_memory():
+    # tarfile reads a pax record whole into memory: its size is no member size to sum.
+    size = 64_000_000
+    archive = gzip_of_zeros(header(f"{TOP}/././@PaxHeader", size, tarfile.XHDTYPE), size)
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge, match="header over"):
+            read(archive)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000, peak
+
+
+class CountingReader(io.BytesIO):
+    """An archive that counts the compressed bytes read from it, over both passes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def test_the_second_pass_stops_after_the_last_file_it_needs():
+    archive = make_tarball(TOP, {**BASE, "zz/zeros.bin": bytes(100_000_000)})
+    counted = CountingReader(archive)
+    facts = read_tarball(counted, root_name="acme-corp/shop", commit=SHA).facts
+    assert facts["paths"] == ["Dockerfile", "app.py"]
+    assert counted.read_bytes < 1.3 * len(archive)  # once through, not twice
