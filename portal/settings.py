@@ -296,6 +296,10 @@ SERVICE_TAG_KEYS = envlist("SERVICE_TAG_KEYS", default=["service", "app", "appli
 TEAM_TAG_KEYS = envlist("TEAM_TAG_KEYS", default=["team", "owner"])
 SERVICE_LABEL_KEYS = envlist("SERVICE_LABEL_KEYS", default=["app.kubernetes.io/name", "app"])
 TEAM_LABEL_KEYS = envlist("TEAM_LABEL_KEYS", default=["team", "app.kubernetes.io/team", "owner"])
+# Whether discovery may create the teams that repositories (catalog-info.yaml owner, CODEOWNERS,
+# topics), AWS tags and Kubernetes labels name. Off: services are assigned to existing teams
+# only (made in the admin), so a repository cannot add teams. The bundled demo always may.
+DISCOVERY_CREATE_TEAMS = envbool("DISCOVERY_CREATE_TEAMS", default=False)
 # A scan still queued or running after this many seconds is considered lost (worker killed).
 SCAN_TIMEOUT_SECONDS = envint("SCAN_TIMEOUT_SECONDS", default=3600, minimum=60)
 

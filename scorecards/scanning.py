@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from scorecards import carry_over
@@ -32,6 +32,7 @@ from scorecards import sources as src
 from scorecards.checks.context import CheckContext
 from scorecards.collectors.localdir import collect_directory
 from scorecards.discovery import (
+    ClaimConflict,
     DiscoveryKeys,
     RepoEntry,
     resolve_services,
@@ -46,6 +47,7 @@ from scorecards.models import (
     Scan,
     Scorecard,
     Service,
+    ServiceClaimConflict,
     Snapshot,
     SourceRun,
     Team,
@@ -393,44 +395,144 @@ def plan_services(scan_id: int) -> list[int]:
         ]
         aws = inventory_data(runs["aws"]).get("resources", []) if "aws" in runs else []
         k8s = inventory_data(runs["kubernetes"]).get("objects", []) if "kubernetes" in runs else []
-        specs = resolve_services(repos, aws, k8s, _discovery_keys())
-        ids = _upsert_services(specs)
+        # Every binding, retired services' too: a retired service keeps its history and may
+        # come back, so its slug is not free for another repository to take.
+        bound = dict(Service.objects.exclude(repository="").values_list("slug", "repository"))
+        conflicts: list[ClaimConflict] = []
+        specs = resolve_services(repos, aws, k8s, _discovery_keys(), bound, conflicts)
+        ids, errors = _upsert_services(specs)
+        flagged = _record_conflicts(scan, conflicts)
+        _update_progress(
+            scan_id,
+            lambda p: p.setdefault("discovery", {}).update(conflicts=flagged, errors=errors),
+        )
     _update_progress(scan_id, lambda p: p["services"].update(total=len(ids), done=0, failed=0))
     return ids
 
 
-def _upsert_services(specs) -> list[int]:
+def _fit(model, field: str, value: str) -> str:
+    """``value`` cut to the column's length: one long name in a repository must not stop the
+    organisation's discovery (PostgreSQL refuses the row; SQLite would store it whole)."""
+    return value[: model._meta.get_field(field).max_length]
+
+
+def may_create_teams() -> bool:
+    """Whether discovery may create the teams repositories and resources name.
+
+    Off by default: a repository naming ``owner: anything`` would otherwise add teams to the
+    portal. The bundled demo (no source configured) has no other way to get its teams.
+    """
+    return settings.DISCOVERY_CREATE_TEAMS or src.demo_mode()
+
+
+def _team_for(spec, teams: dict[str, Team], create: bool) -> tuple[Team | None, str]:
+    """The team a spec names, and how discovery found it (for the "why" panel)."""
+    if not spec.team:
+        return None, spec.team_source
+    slug = _fit(Team, "slug", slugify(spec.team)).strip("-")
+    team = teams.get(slug)
+    if team is None and create:
+        team = teams[slug] = Team.objects.create(slug=slug, name=_fit(Team, "name", spec.team))
+    if team is None:
+        return None, f"{spec.team_source} names {spec.team!r}, which is no team of the portal"
+    return team, spec.team_source
+
+
+def _service_fields(spec, team: Team | None, team_source: str, now) -> dict:
+    fields = {
+        "name": _fit(Service, "name", spec.name),
+        "description": spec.description,
+        "lifecycle": _fit(Service, "lifecycle", spec.lifecycle),
+        "aws_resources": spec.aws_arns,
+        "k8s_workloads": spec.k8s_locators,
+        "discovered_from": {**spec.discovered_from, "team": team_source},
+        "last_seen_at": now,
+        "retired": False,
+    }
+    if team is not None:
+        # Naming no team (or one the portal does not have) keeps the team a person set.
+        fields["team"] = team
+    if spec.repository:
+        # A service no repository claimed this time keeps its binding: an empty one would let
+        # the next repository naming it take it over.
+        fields.update(
+            repository=_fit(Service, "repository", spec.repository),
+            repository_path=_fit(Service, "repository_path", spec.repository_path),
+            default_branch=_fit(Service, "default_branch", spec.default_branch),
+        )
+    return fields
+
+
+def _upsert_services(specs) -> tuple[list[int], list[str]]:
+    """Services created or updated from discovery, and one sentence per spec that failed.
+
+    Each service is written on its own savepoint: a row the database refuses skips that
+    service (reported), never the scan.
+    """
     now = timezone.now()
-    ids = []
+    ids: list[int] = []
+    errors: list[str] = []
+    create = may_create_teams()
     with transaction.atomic():
         teams = {t.slug: t for t in Team.objects.all()}
         for spec in specs:
-            team = None
-            if spec.team:
-                team_slug = slugify(spec.team)
-                team = teams.get(team_slug)
-                if team is None:
-                    team = teams[team_slug] = Team.objects.create(slug=team_slug, name=spec.team)
-            service, _ = Service.objects.update_or_create(
-                slug=spec.slug,
-                defaults={
-                    "name": spec.name,
-                    "team": team,
-                    "description": spec.description,
-                    "lifecycle": spec.lifecycle,
-                    "repository": spec.repository,
-                    "repository_path": spec.repository_path,
-                    "default_branch": spec.default_branch,
-                    "aws_resources": spec.aws_arns,
-                    "k8s_workloads": spec.k8s_locators,
-                    "discovered_from": {**spec.discovered_from, "team": spec.team_source},
-                    "last_seen_at": now,
-                    "retired": False,
-                },
-            )
+            try:
+                with transaction.atomic():
+                    team, team_source = _team_for(spec, teams, create)
+                    service, _ = Service.objects.update_or_create(
+                        slug=spec.slug, defaults=_service_fields(spec, team, team_source, now)
+                    )
+            except DatabaseError as exc:
+                logger.warning(
+                    "service not stored", extra={"service": spec.slug, "error": str(exc)}
+                )
+                errors.append(f"{spec.slug[:100]}: {type(exc).__name__}: {exc}"[:300])
+                teams = {t.slug: t for t in Team.objects.all()}
+                continue
             ids.append(service.pk)
         Service.objects.exclude(pk__in=ids).update(retired=True)
-    return ids
+    return ids, errors
+
+
+def _record_conflicts(scan: Scan, conflicts: list[ClaimConflict]) -> list[str]:
+    """Store refused claims for a platform lead; one line each for the scan's progress."""
+    now = timezone.now()
+    services = {s.slug: s for s in Service.objects.filter(slug__in={c.slug for c in conflicts})}
+    lines = []
+    for conflict in conflicts:
+        service = services.get(conflict.slug)
+        if service is None:
+            continue
+        lines.append(
+            f"{conflict.repository} claims {service.slug}, "
+            f"built from {conflict.bound_repository}: refused"[:300]
+        )
+        repository = _fit(ServiceClaimConflict, "repository", conflict.repository)
+        known = (
+            ServiceClaimConflict.objects.filter(service=service, repository=repository)
+            .exclude(state=ServiceClaimConflict.State.TRANSFERRED)
+            .order_by("-pk")
+            .first()
+        )
+        if known is not None:
+            known.last_seen_at, known.last_scan = now, scan
+            known.save(update_fields=["last_seen_at", "last_scan"])
+            continue
+        ServiceClaimConflict.objects.create(
+            service=service,
+            repository=repository,
+            declared_in=_fit(ServiceClaimConflict, "declared_in", conflict.declared_in),
+            claimed_name=_fit(ServiceClaimConflict, "claimed_name", conflict.name),
+            bound_repository=_fit(
+                ServiceClaimConflict, "bound_repository", conflict.bound_repository
+            ),
+            last_scan=scan,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+    if lines:
+        logger.warning("service claims refused", extra={"scan": scan.pk, "claims": lines[:20]})
+    return lines
 
 
 # --- step 3: score ------------------------------------------------------------------------
@@ -599,6 +701,10 @@ def finish_scan(scan_id: int) -> Scan:
         else:
             scan.state = Scan.State.SUCCEEDED
         errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources + incomplete]
+        not_stored = scan.progress.get("discovery", {}).get("errors") or []
+        if not_stored and scan.state == Scan.State.SUCCEEDED:
+            scan.state = Scan.State.PARTIAL
+        errors += [f"not stored: {line}" for line in not_stored]
         if services.get("failed"):
             errors.append(f"{services['failed']} service(s) could not be scored")
         scan.error = "\n".join(errors)
