@@ -16,9 +16,13 @@ so the steps can run in parallel on several workers. ``run_scan`` runs all steps
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -137,14 +141,85 @@ def _initial_progress(sources: list[str]) -> dict:
 
 
 def expire_lost_scans(now=None) -> int:
-    """Mark scans stuck longer than ``SCAN_TIMEOUT_SECONDS`` as failed (their worker died)."""
+    """Fail scans that will never finish, so their scope takes a new scan instead of joining.
+
+    Any scan active longer than ``SCAN_TIMEOUT_SECONDS``; and, sooner, a scan run in-process
+    (no broker: nothing redelivers its steps) whose process is gone, or whose heartbeat stopped
+    for ``SCAN_HEARTBEAT_TIMEOUT_SECONDS`` -- a killed or timed-out web request. With a broker,
+    a killed worker's tasks are redelivered, so only the overall timeout applies there.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SCAN_TIMEOUT_SECONDS)
-    return Scan.objects.filter(state__in=Scan.ACTIVE_STATES, created_at__lt=cutoff).update(
+    expired = Scan.objects.filter(state__in=Scan.ACTIVE_STATES, created_at__lt=cutoff).update(
         state=Scan.State.FAILED,
         finished_at=now,
         error="The scan did not finish in time: its worker stopped or the queue is stalled.",
     )
+    dead = [scan.pk for scan in _in_process_scans() if _abandoned(scan, now)]
+    abandoned = Scan.objects.filter(pk__in=dead, state=Scan.State.RUNNING).update(
+        state=Scan.State.FAILED,
+        finished_at=now,
+        error="abandoned: the process running this scan stopped (killed or timed out).",
+    )
+    if abandoned:
+        logger.warning("abandoned scans failed", extra={"scans": dead})
+    return expired + abandoned
+
+
+# --- who runs a scan: heartbeat and owner ---------------------------------------------------
+
+_IN_PROCESS = "inproc"
+_RUNNING_HERE: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+@contextmanager
+def running_here(scan_id: int):
+    """Marks a scan as run by this process, step after step (no broker, or ``run_scan``)."""
+    with _RUNNING_LOCK:
+        _RUNNING_HERE.add(scan_id)
+    try:
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING_HERE.discard(scan_id)
+
+
+def _worker_label(scan_id: int) -> str:
+    # os.getpid() at call time: a forked worker is another process than the one importing.
+    here = f"{socket.gethostname()}:{os.getpid()}"
+    return f"{_IN_PROCESS}:{here}" if scan_id in _RUNNING_HERE else here
+
+
+def _in_process_scans():
+    return Scan.objects.filter(state=Scan.State.RUNNING, worker__startswith=f"{_IN_PROCESS}:").only(
+        "pk", "worker", "heartbeat_at"
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _abandoned(scan: Scan, now) -> bool:
+    """Whether an in-process scan's runner is gone: its process ended, it is this process but
+    no longer running it (the request failed), or it has not moved for too long."""
+    _label, _, owner = scan.worker.partition(":")
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            with _RUNNING_LOCK:
+                return scan.pk not in _RUNNING_HERE
+        if not _process_alive(int(pid)):
+            return True
+    stale = now - timedelta(seconds=settings.SCAN_HEARTBEAT_TIMEOUT_SECONDS)
+    return scan.heartbeat_at is None or scan.heartbeat_at < stale
 
 
 # --- step 1: collect ----------------------------------------------------------------------
@@ -154,7 +229,8 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
     with transaction.atomic():
         scan = Scan.objects.select_for_update().get(pk=scan_id)
         mutate(scan.progress)
-        fields = ["progress"]
+        scan.heartbeat_at, scan.worker = timezone.now(), _worker_label(scan_id)[:200]
+        fields = ["progress", "heartbeat_at", "worker"]
         if scan.state == Scan.State.QUEUED:
             scan.state = Scan.State.RUNNING
             scan.started_at = scan.started_at or timezone.now()
@@ -719,8 +795,9 @@ def finish_scan(scan_id: int) -> Scan:
 def run_scan(scan_id: int, today: date | None = None) -> Scan:
     """Every step of a scan in this process, one after the other."""
     scan = Scan.objects.get(pk=scan_id)
-    for source in scan.sources:
-        collect_source(scan_id, source)
-    for service_id in plan_services(scan_id):
-        score_service(scan_id, service_id, today=today)
-    return finish_scan(scan_id)
+    with running_here(scan_id):
+        for source in scan.sources:
+            collect_source(scan_id, source)
+        for service_id in plan_services(scan_id):
+            score_service(scan_id, service_id, today=today)
+        return finish_scan(scan_id)
