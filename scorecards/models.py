@@ -364,10 +364,19 @@ class Waiver(models.Model):
         APPROVED = "approved"
         DENIED = "denied"
 
+    class Origin(models.TextChoices):
+        PORTAL = "portal", "requested in the portal"
+        # Declared in the repository's .twelve-factor.yml: a request like any other, made by
+        # the scan that read it, never applied before a platform lead approves it.
+        REPOSITORY = "repository", "requested by the repository"
+
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waivers")
     check_id = models.CharField(max_length=100)
     reason = models.TextField()
     expires = models.DateField()
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.PORTAL)
+    # Repository waivers: "<repository>/<file>" where it is declared.
+    declared_in = models.CharField(max_length=600, blank=True)
     # The requester.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -58,6 +58,7 @@ from scorecards.models import (
     Waiver,
 )
 from scorecards.recording import record_scorecard
+from scorecards.waivers import PORTAL as PORTAL_WAIVER
 from scorecards.waivers import Waiver as EngineWaiver
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,17 @@ class NotADirectoryToScore(ValueError):
     """The path given to score does not exist or is not a directory."""
 
 
-def score_directory(path: str | Path, today: date, service: str | None = None) -> Report:
-    """Analyse a repository on disk and score it; no database, no network."""
+def score_directory(
+    path: str | Path,
+    today: date,
+    service: str | None = None,
+    apply_repository_waivers: bool = True,
+) -> Report:
+    """Analyse a repository on disk and score it; no database, no network.
+
+    There is nobody to approve the repository's own waivers here: they apply (within the
+    365-day limit) labelled as repository waivers, unless ``apply_repository_waivers`` is off.
+    """
     root = Path(path)
     if not root.exists():
         raise NotADirectoryToScore(f"{path}: no such directory")
@@ -79,7 +89,12 @@ def score_directory(path: str | Path, today: date, service: str | None = None) -
     facts = collect_directory(root.resolve())
     if service is None and not facts.get("root"):
         service = root.resolve().name
-    return evaluate_service(CheckContext(repo=facts), today=today, service=service)
+    return evaluate_service(
+        CheckContext(repo=facts),
+        today=today,
+        service=service,
+        apply_repository_waivers=apply_repository_waivers,
+    )
 
 
 # --- requesting a scan --------------------------------------------------------------------
@@ -697,20 +712,13 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         aws=(facts_by_source.get("aws") or (None,))[0],
         kubernetes=(facts_by_source.get("kubernetes") or (None,))[0],
     )
-    extra = [
-        EngineWaiver(
-            check=w.check_id,
-            reason=w.reason,
-            expires=w.expires,
-            author=w.created_by.get_username() if w.created_by else "",
-            locator=f"portal waiver #{w.pk}",
-        )
-        # Only waivers a platform lead approved count; requests and denials are history.
-        for w in service.waivers.filter(
-            state=Waiver.State.APPROVED, expires__gte=today
-        ).select_related("created_by")
-    ]
-    report = evaluate_service(ctx, today=today, service=service.name, extra_waivers=extra)
+    report = evaluate_service(
+        ctx,
+        today=today,
+        service=service.name,
+        extra_waivers=approved_waivers(service, today),
+        apply_repository_waivers=False,
+    )
     stale_sources = sorted(s for s, (_f, _e, stale, _err) in facts_by_source.items() if stale)
 
     with transaction.atomic():
@@ -734,6 +742,7 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
                     "error": error if stale else "",
                 },
             )
+        request_repository_waivers(service, report.repository_waivers, today)
         scorecard = record_scorecard(
             service,
             scan,
@@ -754,6 +763,76 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         },
     )
     return scorecard
+
+
+# --- waivers ------------------------------------------------------------------------------
+
+
+def approved_waivers(service: Service, today: date) -> list[EngineWaiver]:
+    """The waivers that count: approved by a platform lead and not expired. Requests (from the
+    portal or the repository) and denials are history."""
+    return [
+        EngineWaiver(
+            check=w.check_id,
+            reason=w.reason,
+            expires=w.expires,
+            author=_waiver_author(w),
+            locator=(
+                f"repository waiver #{w.pk} ({w.declared_in}), approved by "
+                f"{w.decided_by.get_username() if w.decided_by else 'a platform lead'}"
+                if w.origin == Waiver.Origin.REPOSITORY
+                else f"portal waiver #{w.pk}"
+            ),
+            origin=PORTAL_WAIVER,
+        )
+        for w in service.waivers.filter(
+            state=Waiver.State.APPROVED, expires__gte=today
+        ).select_related("created_by", "decided_by")
+    ]
+
+
+def _waiver_author(waiver: Waiver) -> str:
+    if waiver.created_by:
+        return waiver.created_by.get_username()
+    return "the repository" if waiver.origin == Waiver.Origin.REPOSITORY else ""
+
+
+def request_repository_waivers(service: Service, declared: list[EngineWaiver], today: date) -> int:
+    """Turn the repository's waivers into requests for a platform lead; how many were made.
+
+    Nothing is asked twice: not a check already waived, not one with an open request, not a
+    waiver that was denied as declared (a changed reason or date asks again).
+    """
+    made = 0
+    for waiver in declared:
+        existing = service.waivers.filter(check_id=waiver.check)
+        if existing.filter(state=Waiver.State.APPROVED, expires__gte=today).exists():
+            continue
+        if existing.filter(state=Waiver.State.REQUESTED).exists():
+            continue
+        if existing.filter(
+            state=Waiver.State.DENIED,
+            origin=Waiver.Origin.REPOSITORY,
+            reason=waiver.reason[:2000],
+            expires=waiver.expires,
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                Waiver.objects.create(
+                    service=service,
+                    check_id=waiver.check,
+                    reason=waiver.reason[:2000],
+                    expires=waiver.expires,
+                    origin=Waiver.Origin.REPOSITORY,
+                    declared_in=_fit(
+                        Waiver, "declared_in", f"{service.repository}/{waiver.locator}"
+                    ),
+                )
+        except IntegrityError:  # another scan of the service asked first
+            continue
+        made += 1
+    return made
 
 
 # --- finishing ----------------------------------------------------------------------------
