@@ -121,7 +121,10 @@ class ServiceClaimConflictAdmin(ReadOnlyAdmin):
         # The actions below are the only change; the form stays read-only.
         return obj is None and request.user.has_perm("scorecards.change_serviceclaimconflict")
 
-    @admin.action(description="Transfer the service to the claiming repository")
+    @admin.action(
+        description="Transfer the service to the claiming repository",
+        permissions=["change"],
+    )
     def transfer(self, request, queryset):
         done = 0
         for conflict in queryset.filter(state=ServiceClaimConflict.State.OPEN):
@@ -138,7 +141,10 @@ class ServiceClaimConflictAdmin(ReadOnlyAdmin):
             done += 1
         messages.info(request, f"{done} service(s) transferred; the next scan reads them there.")
 
-    @admin.action(description="Dismiss the claim (the service stays where it is)")
+    @admin.action(
+        description="Dismiss the claim (the service stays where it is)",
+        permissions=["change"],
+    )
     def dismiss(self, request, queryset):
         open_ = queryset.filter(state=ServiceClaimConflict.State.OPEN)
         for conflict in open_:

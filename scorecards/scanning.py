@@ -563,6 +563,7 @@ def _upsert_services(specs) -> tuple[list[int], list[str]]:
     now = timezone.now()
     ids: list[int] = []
     errors: list[str] = []
+    not_stored: list[str] = []
     create = may_create_teams()
     with transaction.atomic():
         teams = {t.slug: t for t in Team.objects.all()}
@@ -578,10 +579,12 @@ def _upsert_services(specs) -> tuple[list[int], list[str]]:
                     "service not stored", extra={"service": spec.slug, "error": str(exc)}
                 )
                 errors.append(f"{spec.slug[:100]}: {type(exc).__name__}: {exc}"[:300])
+                not_stored.append(spec.slug)
                 teams = {t.slug: t for t in Team.objects.all()}
                 continue
             ids.append(service.pk)
-        Service.objects.exclude(pk__in=ids).update(retired=True)
+        # Seen, only not updated: a service that failed to store is not retired for it.
+        Service.objects.exclude(pk__in=ids).exclude(slug__in=not_stored).update(retired=True)
     return ids, errors
 
 

@@ -88,10 +88,12 @@ def test_a_service_the_database_refuses_is_skipped_and_reported_not_the_scan(rep
         return real(*args, **kwargs)
 
     monkeypatch.setattr(Service.objects, "update_or_create", update_or_create)
+    Service.objects.create(slug="refused", name="refused", repository="refused")
     scan = _scan()
     assert scan.state == Scan.State.PARTIAL
     assert "not stored: refused: DataError" in scan.error
     assert Service.objects.get(slug="orders").latest_scorecard.scan_id == scan.pk
-    assert not Service.objects.filter(slug="refused").exists()
+    # Seen but not updated: kept as it was, not retired for it.
+    assert Service.objects.get(slug="refused").retired is False
     # The next scan is not stuck behind this one.
     assert not Scan.objects.filter(state__in=Scan.ACTIVE_STATES).exists()
