@@ -88,6 +88,7 @@ class ServiceSpec:
             seen.append(what)
 
     def set_team(self, team: str | None, source: str) -> None:
+        team = clean_text(team) if team else ""
         if team and not self.team:
             self.team = team
             self.team_source = source

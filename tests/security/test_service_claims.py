@@ -272,3 +272,27 @@ def test_a_platform_lead_transfers_a_contested_service_in_the_admin(tmp_path, lo
     service.refresh_from_db()
     assert service.repository == "new-home"
     assert ServiceClaimConflict.objects.get(state="open").repository == "victim-svc"
+
+
+def test_team_names_from_tags_and_labels_are_cleaned_too():
+    lambda_ = {
+        "type": "lambda.function",
+        "arn": "arn:aws:lambda:eu-west-1:1:function:f",
+        "name": "f",
+        "tags": {"service": "billing\u200b", "team": "plat\u202eform"},
+    }
+    labels = {"app": "web\u2066", "team": "\ufeffretail"}
+    deployment = {
+        "cluster": "c",
+        "namespace": "n",
+        "kind": "Deployment",
+        "name": "web",
+        "locator": "c/n/Deployment/web",
+        "labels": labels,
+        "object": {"kind": "Deployment", "metadata": {"name": "web", "labels": labels}},
+    }
+    specs = resolve_services(aws_resources=[lambda_], k8s_objects=[deployment])
+    assert [(s.slug, s.name, s.team) for s in specs] == [
+        ("billing", "billing", "platform"),
+        ("web", "web", "retail"),
+    ]
