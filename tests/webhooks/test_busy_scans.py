@@ -84,3 +84,20 @@ def test_a_delivery_for_a_dead_scope_replaces_the_dead_scan(client, service):
     assert WebhookDelivery.objects.get().state == "done"
     newest = Scan.objects.filter(service=service).order_by("-pk").first()
     assert newest.state == Scan.State.SUCCEEDED
+
+
+def test_in_process_work_that_gives_up_is_a_503_to_send_again_not_a_500(
+    client, service, monkeypatch
+):
+    from django.db import OperationalError
+
+    from scorecards.webhooks import processing
+
+    def database_blip(delivery_id):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(processing, "process", database_blip)
+    response = _rescan(client, service.slug)
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert WebhookDelivery.objects.get().state == "received"  # a redelivery runs it again
