@@ -7,10 +7,13 @@ zero-width characters, or add teams to the portal unless the operator allows it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scorecards import scanning
 from scorecards.discovery import RepoEntry, clean_text, resolve_services, slugify
@@ -296,3 +299,14 @@ def test_team_names_from_tags_and_labels_are_cleaned_too():
         ("billing", "billing", "platform"),
         ("web", "web", "retail"),
     ]
+
+
+@given(st.text(max_size=400))
+def test_no_text_reaches_a_name_or_slug_with_an_invisible_character(raw):
+    import unicodedata
+
+    name, slug = clean_text(raw), slugify(raw)
+    assert not [c for c in name if unicodedata.category(c) in ("Cf", "Cc", "Cs")]
+    assert name == name.strip() and "  " not in name
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) and len(slug) <= 200
+    assert slugify(name) == slug  # cleaning first changes nothing: one name, one slug
