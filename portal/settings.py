@@ -296,8 +296,15 @@ SERVICE_TAG_KEYS = envlist("SERVICE_TAG_KEYS", default=["service", "app", "appli
 TEAM_TAG_KEYS = envlist("TEAM_TAG_KEYS", default=["team", "owner"])
 SERVICE_LABEL_KEYS = envlist("SERVICE_LABEL_KEYS", default=["app.kubernetes.io/name", "app"])
 TEAM_LABEL_KEYS = envlist("TEAM_LABEL_KEYS", default=["team", "app.kubernetes.io/team", "owner"])
+# Whether discovery may create the teams that repositories (catalog-info.yaml owner, CODEOWNERS,
+# topics), AWS tags and Kubernetes labels name. Off: services are assigned to existing teams
+# only (made in the admin), so a repository cannot add teams. The bundled demo always may.
+DISCOVERY_CREATE_TEAMS = envbool("DISCOVERY_CREATE_TEAMS", default=False)
 # A scan still queued or running after this many seconds is considered lost (worker killed).
 SCAN_TIMEOUT_SECONDS = envint("SCAN_TIMEOUT_SECONDS", default=3600, minimum=60)
+# A scan run in-process (no broker) that has not moved for this long is dead (its request was
+# killed): it is failed as "abandoned" and the next trigger starts a new one.
+SCAN_HEARTBEAT_TIMEOUT_SECONDS = envint("SCAN_HEARTBEAT_TIMEOUT_SECONDS", default=600, minimum=30)
 
 # Prometheus scrapes /metrics with this bearer token; unset, the endpoint answers 404.
 METRICS_TOKEN = envstr("METRICS_TOKEN")

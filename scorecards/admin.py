@@ -9,12 +9,15 @@ is not even shown. Who reaches the admin: staff (platform leads and admins, see
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from scorecards.models import (
     ApiToken,
     Service,
+    ServiceClaimConflict,
     SingleSignOnIdentity,
     Team,
     Waiver,
@@ -94,6 +97,67 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ServiceClaimConflict)
+class ServiceClaimConflictAdmin(ReadOnlyAdmin):
+    """Repositories that named a service built from another one: refused by discovery, decided
+    here. Transferring re-points the service (its history stays); dismissing keeps it."""
+
+    list_display = (
+        "service",
+        "repository",
+        "declared_in",
+        "bound_repository",
+        "state",
+        "last_seen_at",
+    )
+    list_filter = ("state",)
+    list_select_related = ("service",)
+    search_fields = ("service__slug", "repository", "bound_repository")
+    actions = ("transfer", "dismiss")
+
+    def has_change_permission(self, request, obj=None):
+        # The actions below are the only change; the form stays read-only.
+        return obj is None and request.user.has_perm("scorecards.change_serviceclaimconflict")
+
+    @admin.action(
+        description="Transfer the service to the claiming repository",
+        permissions=["change"],
+    )
+    def transfer(self, request, queryset):
+        done = 0
+        for conflict in queryset.filter(state=ServiceClaimConflict.State.OPEN):
+            with transaction.atomic():
+                folder = conflict.declared_in.rpartition("/")[0]
+                Service.objects.filter(pk=conflict.service_id).update(
+                    repository=conflict.repository, repository_path=folder
+                )
+                self._decide(request, conflict, ServiceClaimConflict.State.TRANSFERRED)
+                # The repository it was bound to now claims someone else's service.
+                ServiceClaimConflict.objects.filter(
+                    service_id=conflict.service_id, state=ServiceClaimConflict.State.OPEN
+                ).exclude(pk=conflict.pk).update(bound_repository=conflict.repository)
+            done += 1
+        messages.info(request, f"{done} service(s) transferred; the next scan reads them there.")
+
+    @admin.action(
+        description="Dismiss the claim (the service stays where it is)",
+        permissions=["change"],
+    )
+    def dismiss(self, request, queryset):
+        open_ = queryset.filter(state=ServiceClaimConflict.State.OPEN)
+        for conflict in open_:
+            self._decide(request, conflict, ServiceClaimConflict.State.DISMISSED)
+
+    @staticmethod
+    def _decide(request, conflict, state) -> None:
+        conflict.state, conflict.decided_by, conflict.decided_at = (
+            state,
+            request.user,
+            timezone.now(),
+        )
+        conflict.save(update_fields=["state", "decided_by", "decided_at"])
 
 
 @admin.register(Waiver)

@@ -13,21 +13,38 @@ A service is identified by its slug. Each source proposes names:
 Names from different sources join when their slugs are equal. Ownership, first found wins:
 catalog ``spec.owner``; the team tag / label on a resource; the owner of the root rule in
 CODEOWNERS; a GitHub topic ``team-<name>``.
+
+A repository is hostile input: names are normalised (NFKC) and stripped of format and control
+characters (bidi overrides, zero-width spaces) before they become names or slugs, and a service
+bound to one repository is never re-pointed by another repository naming it: that claim is
+refused and reported as a :class:`ClaimConflict` for a platform lead to decide.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scorecards.collectors import aws, kubernetes
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+# Format (bidi overrides, zero-width joiners), control and surrogate code points: invisible or
+# unstorable, they make look-alike names ("payments-api\u202e") and teams ("plat\u202eform").
+_INVISIBLE = frozenset(("Cf", "Cc", "Cs"))
+
+
+def clean_text(value: object, single_line: bool = True) -> str:
+    """Text from a repository as people will read it: NFKC, no invisible characters."""
+    text = unicodedata.normalize("NFKC", str(value))
+    # Whitespace controls (tab, newline) separate words; the other invisible ones go.
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
+    return " ".join(text.split()) if single_line else text.strip()
 
 
 def slugify(name: str) -> str:
-    return _SLUG.sub("-", str(name).lower()).strip("-")[:200] or "service"
+    return _SLUG.sub("-", clean_text(name).lower())[:200].strip("-") or "service"
 
 
 @dataclass(frozen=True)
@@ -71,14 +88,26 @@ class ServiceSpec:
             seen.append(what)
 
     def set_team(self, team: str | None, source: str) -> None:
+        team = clean_text(team) if team else ""
         if team and not self.team:
             self.team = team
             self.team_source = source
 
 
+@dataclass(frozen=True)
+class ClaimConflict:
+    """A repository named a service another repository owns: refused, left for a person."""
+
+    slug: str
+    name: str
+    repository: str
+    declared_in: str
+    bound_repository: str
+
+
 def _team_name(owner: str) -> str:
     """``group:default/payments`` → ``payments``; ``@acme/payments`` → ``payments``."""
-    owner = str(owner).strip()
+    owner = clean_text(owner)
     owner = owner.split(":", 1)[-1]
     return owner.rsplit("/", 1)[-1].lstrip("@")
 
@@ -99,14 +128,15 @@ def catalog_components(facts: dict) -> list[dict]:
                 continue
             metadata = data.get("metadata") or {}
             spec = data.get("spec") or {}
-            if not metadata.get("name"):
+            name = clean_text(metadata.get("name") or "")
+            if not name:
                 continue
             found.append(
                 {
-                    "name": str(metadata["name"]),
-                    "description": str(metadata.get("description") or ""),
-                    "owner": str(spec.get("owner") or ""),
-                    "lifecycle": str(spec.get("lifecycle") or ""),
+                    "name": name,
+                    "description": clean_text(metadata.get("description") or "", False),
+                    "owner": clean_text(spec.get("owner") or ""),
+                    "lifecycle": clean_text(spec.get("lifecycle") or ""),
                     "path": folder,
                     "declared_in": document["path"],
                 }
@@ -188,7 +218,7 @@ class _Registry:
     def get(self, name: str) -> ServiceSpec:
         slug = slugify(name)
         if slug not in self.by_slug:
-            self.by_slug[slug] = ServiceSpec(slug=slug, name=name)
+            self.by_slug[slug] = ServiceSpec(slug=slug, name=clean_text(name) or slug)
         return self.by_slug[slug]
 
 
@@ -209,14 +239,34 @@ _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
 _BATCH_KINDS = ("Job", "CronJob")
 
 
+def _claim_refused(
+    slug: str, repository: str, bound: Mapping[str, str], registry: _Registry
+) -> str | None:
+    """The repository that owns ``slug`` when it is not ``repository``, else None.
+
+    The catalogue's binding comes first; a service no repository owns yet goes to the first
+    repository of this run that names it.
+    """
+    owner = bound.get(slug) or (
+        registry.by_slug[slug].repository if slug in registry.by_slug else ""
+    )
+    return owner if owner and owner != repository else None
+
+
 def resolve_services(
     repos: Iterable[RepoEntry] = (),
     aws_resources: Iterable[dict] = (),
     k8s_objects: Iterable[dict] = (),
     keys: DiscoveryKeys | None = None,
+    bound: Mapping[str, str] | None = None,
+    conflicts: list[ClaimConflict] | None = None,
 ) -> list[ServiceSpec]:
+    """Services from every source. ``bound``: the repository each known service is built from
+    (slug → repository); claims on those by other repositories are appended to ``conflicts``."""
     keys = keys or DiscoveryKeys()
     registry = _Registry()
+    bound = bound or {}
+    refused = conflicts if conflicts is not None else []
 
     for repo in repos:
         facts = repo.facts or {}
@@ -225,8 +275,20 @@ def resolve_services(
         fallback_team = codeowners_team(facts)
         topic_team = _topic_team(repo.topics, keys.github_team_topic_prefix)
         for component in components or [{"name": repo_name, "path": "", "owner": ""}]:
+            owner = _claim_refused(slugify(component["name"]), repo.full_name, bound, registry)
+            if owner:
+                refused.append(
+                    ClaimConflict(
+                        slug=slugify(component["name"]),
+                        name=clean_text(component["name"]),
+                        repository=repo.full_name,
+                        declared_in=component.get("declared_in", ""),
+                        bound_repository=owner,
+                    )
+                )
+                continue
             spec = registry.get(component["name"])
-            spec.repository = spec.repository or repo.full_name
+            spec.repository = repo.full_name
             spec.repository_path = component.get("path", "")
             spec.default_branch = repo.default_branch
             spec.description = spec.description or component.get("description", "")

@@ -29,6 +29,8 @@ class Report:
     catalogue_version: str = CATALOGUE_VERSION
     commit: str | None = None
     waiver_problems: list[str] = field(default_factory=list)
+    # The repository's own waivers in force (.twelve-factor.yml), applied or not.
+    repository_waivers: list[Waiver] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
     parse_errors: list[dict] = field(default_factory=list)
 
@@ -94,8 +96,13 @@ def evaluate_service(
     service: str | None = None,
     extra_waivers: list[Waiver] | None = None,
     include_beyond: bool = False,
+    apply_repository_waivers: bool = True,
 ) -> Report:
-    """Decide every check for one service and score it."""
+    """Decide every check for one service and score it.
+
+    ``apply_repository_waivers=False`` (the portal): the repository's waivers are parsed and
+    returned as requests but waive nothing; only ``extra_waivers`` (approved ones) do.
+    """
     ctx.today = today
     if not ctx.kinds:
         ctx.kinds = detect_kinds(ctx)
@@ -105,7 +112,8 @@ def evaluate_service(
     waivers, problems = parse_waivers(
         config, config_file.get("path", ".twelve-factor.yml"), set(catalogue()), today
     )
-    waivers_by_check = {w.check: w for w in [*waivers, *(extra_waivers or [])]}
+    applied = waivers if apply_repository_waivers else []
+    waivers_by_check = {w.check: w for w in [*applied, *(extra_waivers or [])]}
 
     results = []
     for spec, function in all_checks():
@@ -136,6 +144,7 @@ def evaluate_service(
         results=results,
         commit=repo.get("commit"),
         waiver_problems=problems,
+        repository_waivers=waivers,
         skipped=repo.get("skipped", {}),
         parse_errors=repo.get("errors", []),
     )

@@ -125,6 +125,12 @@ class Scan(models.Model):
     progress = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Moved by every progress update: a running scan whose heartbeat stopped is dead (its
+    # process was killed), and is failed instead of blocking its scope until SCAN_TIMEOUT.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the process that last moved it; with in-process tasks that process runs
+    # the whole scan, so its disappearance means the scan is dead.
+    worker = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -145,6 +151,52 @@ class Scan(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class ServiceClaimConflict(models.Model):
+    """A repository named a service already built from another repository: refused, kept here.
+
+    Discovery never re-points a service on a repository's word: anyone who can create a
+    repository could otherwise take over any service, its history and its team. A platform
+    lead decides in the admin: transfer the service to the claiming repository, or dismiss the
+    claim (a dismissed claim seen again is not reported again).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        TRANSFERRED = "transferred"
+        DISMISSED = "dismissed"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="claim_conflicts")
+    # The repository that claimed it, and the file where it did ("" = its repository name).
+    repository = models.CharField(max_length=300)
+    declared_in = models.CharField(max_length=300, blank=True)
+    claimed_name = models.CharField(max_length=200)
+    # The repository the service was built from when the claim was refused.
+    bound_repository = models.CharField(max_length=300)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    last_scan = models.ForeignKey(
+        Scan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "repository"],
+                condition=models.Q(state="open"),
+                name="one_open_claim_conflict_per_repository",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository} claims {self.service_id} ({self.state})"
 
 
 class Facts(models.Model):
@@ -312,10 +364,19 @@ class Waiver(models.Model):
         APPROVED = "approved"
         DENIED = "denied"
 
+    class Origin(models.TextChoices):
+        PORTAL = "portal", "requested in the portal"
+        # Declared in the repository's .twelve-factor.yml: a request like any other, made by
+        # the scan that read it, never applied before a platform lead approves it.
+        REPOSITORY = "repository", "requested by the repository"
+
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="waivers")
     check_id = models.CharField(max_length=100)
     reason = models.TextField()
     expires = models.DateField()
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.PORTAL)
+    # Repository waivers: "<repository>/<file>" where it is declared.
+    declared_in = models.CharField(max_length=600, blank=True)
     # The requester.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

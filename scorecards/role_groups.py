@@ -15,7 +15,12 @@ from scorecards.roles import ADMIN, PLATFORM_LEAD, ROLES
 
 _READ = ["view_service", "view_waiver", "view_webhookdelivery", "view_apitoken"]
 _TEAMS = ["add_team", "change_team", "delete_team", "view_team", "change_service"]
-STAFF_PERMISSIONS = {PLATFORM_LEAD: [*_TEAMS, *_READ], ADMIN: [*_TEAMS, *_READ]}
+# Deciding which repository a contested service is built from (ServiceClaimConflictAdmin).
+_CLAIMS = ["view_serviceclaimconflict", "change_serviceclaimconflict"]
+STAFF_PERMISSIONS = {
+    PLATFORM_LEAD: [*_TEAMS, *_READ, *_CLAIMS],
+    ADMIN: [*_TEAMS, *_READ, *_CLAIMS],
+}
 
 
 def ensure_role_groups(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:

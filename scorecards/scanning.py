@@ -16,15 +16,19 @@ so the steps can run in parallel on several workers. ``run_scan`` runs all steps
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from scorecards import carry_over
@@ -32,6 +36,7 @@ from scorecards import sources as src
 from scorecards.checks.context import CheckContext
 from scorecards.collectors.localdir import collect_directory
 from scorecards.discovery import (
+    ClaimConflict,
     DiscoveryKeys,
     RepoEntry,
     resolve_services,
@@ -46,12 +51,14 @@ from scorecards.models import (
     Scan,
     Scorecard,
     Service,
+    ServiceClaimConflict,
     Snapshot,
     SourceRun,
     Team,
     Waiver,
 )
 from scorecards.recording import record_scorecard
+from scorecards.waivers import PORTAL as PORTAL_WAIVER
 from scorecards.waivers import Waiver as EngineWaiver
 
 logger = logging.getLogger(__name__)
@@ -63,8 +70,17 @@ class NotADirectoryToScore(ValueError):
     """The path given to score does not exist or is not a directory."""
 
 
-def score_directory(path: str | Path, today: date, service: str | None = None) -> Report:
-    """Analyse a repository on disk and score it; no database, no network."""
+def score_directory(
+    path: str | Path,
+    today: date,
+    service: str | None = None,
+    apply_repository_waivers: bool = True,
+) -> Report:
+    """Analyse a repository on disk and score it; no database, no network.
+
+    There is nobody to approve the repository's own waivers here: they apply (within the
+    365-day limit) labelled as repository waivers, unless ``apply_repository_waivers`` is off.
+    """
     root = Path(path)
     if not root.exists():
         raise NotADirectoryToScore(f"{path}: no such directory")
@@ -73,7 +89,12 @@ def score_directory(path: str | Path, today: date, service: str | None = None) -
     facts = collect_directory(root.resolve())
     if service is None and not facts.get("root"):
         service = root.resolve().name
-    return evaluate_service(CheckContext(repo=facts), today=today, service=service)
+    return evaluate_service(
+        CheckContext(repo=facts),
+        today=today,
+        service=service,
+        apply_repository_waivers=apply_repository_waivers,
+    )
 
 
 # --- requesting a scan --------------------------------------------------------------------
@@ -135,14 +156,85 @@ def _initial_progress(sources: list[str]) -> dict:
 
 
 def expire_lost_scans(now=None) -> int:
-    """Mark scans stuck longer than ``SCAN_TIMEOUT_SECONDS`` as failed (their worker died)."""
+    """Fail scans that will never finish, so their scope takes a new scan instead of joining.
+
+    Any scan active longer than ``SCAN_TIMEOUT_SECONDS``; and, sooner, a scan run in-process
+    (no broker: nothing redelivers its steps) whose process is gone, or whose heartbeat stopped
+    for ``SCAN_HEARTBEAT_TIMEOUT_SECONDS`` -- a killed or timed-out web request. With a broker,
+    a killed worker's tasks are redelivered, so only the overall timeout applies there.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SCAN_TIMEOUT_SECONDS)
-    return Scan.objects.filter(state__in=Scan.ACTIVE_STATES, created_at__lt=cutoff).update(
+    expired = Scan.objects.filter(state__in=Scan.ACTIVE_STATES, created_at__lt=cutoff).update(
         state=Scan.State.FAILED,
         finished_at=now,
         error="The scan did not finish in time: its worker stopped or the queue is stalled.",
     )
+    dead = [scan.pk for scan in _in_process_scans() if _abandoned(scan, now)]
+    abandoned = Scan.objects.filter(pk__in=dead, state=Scan.State.RUNNING).update(
+        state=Scan.State.FAILED,
+        finished_at=now,
+        error="abandoned: the process running this scan stopped (killed or timed out).",
+    )
+    if abandoned:
+        logger.warning("abandoned scans failed", extra={"scans": dead})
+    return expired + abandoned
+
+
+# --- who runs a scan: heartbeat and owner ---------------------------------------------------
+
+_IN_PROCESS = "inproc"
+_RUNNING_HERE: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+@contextmanager
+def running_here(scan_id: int):
+    """Marks a scan as run by this process, step after step (no broker, or ``run_scan``)."""
+    with _RUNNING_LOCK:
+        _RUNNING_HERE.add(scan_id)
+    try:
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING_HERE.discard(scan_id)
+
+
+def _worker_label(scan_id: int) -> str:
+    # os.getpid() at call time: a forked worker is another process than the one importing.
+    here = f"{socket.gethostname()}:{os.getpid()}"
+    return f"{_IN_PROCESS}:{here}" if scan_id in _RUNNING_HERE else here
+
+
+def _in_process_scans():
+    return Scan.objects.filter(state=Scan.State.RUNNING, worker__startswith=f"{_IN_PROCESS}:").only(
+        "pk", "worker", "heartbeat_at"
+    )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _abandoned(scan: Scan, now) -> bool:
+    """Whether an in-process scan's runner is gone: its process ended, it is this process but
+    no longer running it (the request failed), or it has not moved for too long."""
+    _label, _, owner = scan.worker.partition(":")
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            with _RUNNING_LOCK:
+                return scan.pk not in _RUNNING_HERE
+        if not _process_alive(int(pid)):
+            return True
+    stale = now - timedelta(seconds=settings.SCAN_HEARTBEAT_TIMEOUT_SECONDS)
+    return scan.heartbeat_at is None or scan.heartbeat_at < stale
 
 
 # --- step 1: collect ----------------------------------------------------------------------
@@ -152,7 +244,8 @@ def _update_progress(scan_id: int, mutate: Callable[[dict], None]) -> dict:
     with transaction.atomic():
         scan = Scan.objects.select_for_update().get(pk=scan_id)
         mutate(scan.progress)
-        fields = ["progress"]
+        scan.heartbeat_at, scan.worker = timezone.now(), _worker_label(scan_id)[:200]
+        fields = ["progress", "heartbeat_at", "worker"]
         if scan.state == Scan.State.QUEUED:
             scan.state = Scan.State.RUNNING
             scan.started_at = scan.started_at or timezone.now()
@@ -393,44 +486,147 @@ def plan_services(scan_id: int) -> list[int]:
         ]
         aws = inventory_data(runs["aws"]).get("resources", []) if "aws" in runs else []
         k8s = inventory_data(runs["kubernetes"]).get("objects", []) if "kubernetes" in runs else []
-        specs = resolve_services(repos, aws, k8s, _discovery_keys())
-        ids = _upsert_services(specs)
+        # Every binding, retired services' too: a retired service keeps its history and may
+        # come back, so its slug is not free for another repository to take.
+        bound = dict(Service.objects.exclude(repository="").values_list("slug", "repository"))
+        conflicts: list[ClaimConflict] = []
+        specs = resolve_services(repos, aws, k8s, _discovery_keys(), bound, conflicts)
+        ids, errors = _upsert_services(specs)
+        flagged = _record_conflicts(scan, conflicts)
+        _update_progress(
+            scan_id,
+            lambda p: p.setdefault("discovery", {}).update(conflicts=flagged, errors=errors),
+        )
     _update_progress(scan_id, lambda p: p["services"].update(total=len(ids), done=0, failed=0))
     return ids
 
 
-def _upsert_services(specs) -> list[int]:
+def _fit(model, field: str, value: str) -> str:
+    """``value`` cut to the column's length: one long name in a repository must not stop the
+    organisation's discovery (PostgreSQL refuses the row; SQLite would store it whole)."""
+    return value[: model._meta.get_field(field).max_length]
+
+
+def may_create_teams() -> bool:
+    """Whether discovery may create the teams repositories and resources name.
+
+    Off by default: a repository naming ``owner: anything`` would otherwise add teams to the
+    portal. The bundled demo (no source configured) has no other way to get its teams.
+    """
+    return settings.DISCOVERY_CREATE_TEAMS or src.demo_mode()
+
+
+def _team_for(spec, teams: dict[str, Team], create: bool) -> tuple[Team | None, str]:
+    """The team a spec names, and how discovery found it (for the "why" panel)."""
+    if not spec.team:
+        return None, spec.team_source
+    slug = _fit(Team, "slug", slugify(spec.team)).strip("-")
+    team = teams.get(slug)
+    if team is None and create:
+        team = teams[slug] = Team.objects.create(slug=slug, name=_fit(Team, "name", spec.team))
+    if team is None:
+        return None, f"{spec.team_source} names {spec.team!r}, which is no team of the portal"
+    return team, spec.team_source
+
+
+def _service_fields(spec, team: Team | None, team_source: str, now) -> dict:
+    fields = {
+        "name": _fit(Service, "name", spec.name),
+        "description": spec.description,
+        "lifecycle": _fit(Service, "lifecycle", spec.lifecycle),
+        "aws_resources": spec.aws_arns,
+        "k8s_workloads": spec.k8s_locators,
+        "discovered_from": {**spec.discovered_from, "team": team_source},
+        "last_seen_at": now,
+        "retired": False,
+    }
+    if team is not None:
+        # Naming no team (or one the portal does not have) keeps the team a person set.
+        fields["team"] = team
+    if spec.repository:
+        # A service no repository claimed this time keeps its binding: an empty one would let
+        # the next repository naming it take it over.
+        fields.update(
+            repository=_fit(Service, "repository", spec.repository),
+            repository_path=_fit(Service, "repository_path", spec.repository_path),
+            default_branch=_fit(Service, "default_branch", spec.default_branch),
+        )
+    return fields
+
+
+def _upsert_services(specs) -> tuple[list[int], list[str]]:
+    """Services created or updated from discovery, and one sentence per spec that failed.
+
+    Each service is written on its own savepoint: a row the database refuses skips that
+    service (reported), never the scan.
+    """
     now = timezone.now()
-    ids = []
+    ids: list[int] = []
+    errors: list[str] = []
+    not_stored: list[str] = []
+    create = may_create_teams()
     with transaction.atomic():
         teams = {t.slug: t for t in Team.objects.all()}
         for spec in specs:
-            team = None
-            if spec.team:
-                team_slug = slugify(spec.team)
-                team = teams.get(team_slug)
-                if team is None:
-                    team = teams[team_slug] = Team.objects.create(slug=team_slug, name=spec.team)
-            service, _ = Service.objects.update_or_create(
-                slug=spec.slug,
-                defaults={
-                    "name": spec.name,
-                    "team": team,
-                    "description": spec.description,
-                    "lifecycle": spec.lifecycle,
-                    "repository": spec.repository,
-                    "repository_path": spec.repository_path,
-                    "default_branch": spec.default_branch,
-                    "aws_resources": spec.aws_arns,
-                    "k8s_workloads": spec.k8s_locators,
-                    "discovered_from": {**spec.discovered_from, "team": spec.team_source},
-                    "last_seen_at": now,
-                    "retired": False,
-                },
-            )
+            try:
+                with transaction.atomic():
+                    team, team_source = _team_for(spec, teams, create)
+                    service, _ = Service.objects.update_or_create(
+                        slug=spec.slug, defaults=_service_fields(spec, team, team_source, now)
+                    )
+            except DatabaseError as exc:
+                logger.warning(
+                    "service not stored", extra={"service": spec.slug, "error": str(exc)}
+                )
+                errors.append(f"{spec.slug[:100]}: {type(exc).__name__}: {exc}"[:300])
+                not_stored.append(spec.slug)
+                teams = {t.slug: t for t in Team.objects.all()}
+                continue
             ids.append(service.pk)
-        Service.objects.exclude(pk__in=ids).update(retired=True)
-    return ids
+        # Seen, only not updated: a service that failed to store is not retired for it.
+        Service.objects.exclude(pk__in=ids).exclude(slug__in=not_stored).update(retired=True)
+    return ids, errors
+
+
+def _record_conflicts(scan: Scan, conflicts: list[ClaimConflict]) -> list[str]:
+    """Store refused claims for a platform lead; one line each for the scan's progress."""
+    now = timezone.now()
+    services = {s.slug: s for s in Service.objects.filter(slug__in={c.slug for c in conflicts})}
+    lines = []
+    for conflict in conflicts:
+        service = services.get(conflict.slug)
+        if service is None:
+            continue
+        lines.append(
+            f"{conflict.repository} claims {service.slug}, "
+            f"built from {conflict.bound_repository}: refused"[:300]
+        )
+        repository = _fit(ServiceClaimConflict, "repository", conflict.repository)
+        known = (
+            ServiceClaimConflict.objects.filter(service=service, repository=repository)
+            .exclude(state=ServiceClaimConflict.State.TRANSFERRED)
+            .order_by("-pk")
+            .first()
+        )
+        if known is not None:
+            known.last_seen_at, known.last_scan = now, scan
+            known.save(update_fields=["last_seen_at", "last_scan"])
+            continue
+        ServiceClaimConflict.objects.create(
+            service=service,
+            repository=repository,
+            declared_in=_fit(ServiceClaimConflict, "declared_in", conflict.declared_in),
+            claimed_name=_fit(ServiceClaimConflict, "claimed_name", conflict.name),
+            bound_repository=_fit(
+                ServiceClaimConflict, "bound_repository", conflict.bound_repository
+            ),
+            last_scan=scan,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+    if lines:
+        logger.warning("service claims refused", extra={"scan": scan.pk, "claims": lines[:20]})
+    return lines
 
 
 # --- step 3: score ------------------------------------------------------------------------
@@ -519,20 +715,13 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         aws=(facts_by_source.get("aws") or (None,))[0],
         kubernetes=(facts_by_source.get("kubernetes") or (None,))[0],
     )
-    extra = [
-        EngineWaiver(
-            check=w.check_id,
-            reason=w.reason,
-            expires=w.expires,
-            author=w.created_by.get_username() if w.created_by else "",
-            locator=f"portal waiver #{w.pk}",
-        )
-        # Only waivers a platform lead approved count; requests and denials are history.
-        for w in service.waivers.filter(
-            state=Waiver.State.APPROVED, expires__gte=today
-        ).select_related("created_by")
-    ]
-    report = evaluate_service(ctx, today=today, service=service.name, extra_waivers=extra)
+    report = evaluate_service(
+        ctx,
+        today=today,
+        service=service.name,
+        extra_waivers=approved_waivers(service, today),
+        apply_repository_waivers=False,
+    )
     stale_sources = sorted(s for s, (_f, _e, stale, _err) in facts_by_source.items() if stale)
 
     with transaction.atomic():
@@ -556,6 +745,7 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
                     "error": error if stale else "",
                 },
             )
+        request_repository_waivers(service, report.repository_waivers, today)
         scorecard = record_scorecard(
             service,
             scan,
@@ -576,6 +766,76 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
         },
     )
     return scorecard
+
+
+# --- waivers ------------------------------------------------------------------------------
+
+
+def approved_waivers(service: Service, today: date) -> list[EngineWaiver]:
+    """The waivers that count: approved by a platform lead and not expired. Requests (from the
+    portal or the repository) and denials are history."""
+    return [
+        EngineWaiver(
+            check=w.check_id,
+            reason=w.reason,
+            expires=w.expires,
+            author=_waiver_author(w),
+            locator=(
+                f"repository waiver #{w.pk} ({w.declared_in}), approved by "
+                f"{w.decided_by.get_username() if w.decided_by else 'a platform lead'}"
+                if w.origin == Waiver.Origin.REPOSITORY
+                else f"portal waiver #{w.pk}"
+            ),
+            origin=PORTAL_WAIVER,
+        )
+        for w in service.waivers.filter(
+            state=Waiver.State.APPROVED, expires__gte=today
+        ).select_related("created_by", "decided_by")
+    ]
+
+
+def _waiver_author(waiver: Waiver) -> str:
+    if waiver.created_by:
+        return waiver.created_by.get_username()
+    return "the repository" if waiver.origin == Waiver.Origin.REPOSITORY else ""
+
+
+def request_repository_waivers(service: Service, declared: list[EngineWaiver], today: date) -> int:
+    """Turn the repository's waivers into requests for a platform lead; how many were made.
+
+    Nothing is asked twice: not a check already waived, not one with an open request, not a
+    waiver that was denied as declared (a changed reason or date asks again).
+    """
+    made = 0
+    for waiver in declared:
+        existing = service.waivers.filter(check_id=waiver.check)
+        if existing.filter(state=Waiver.State.APPROVED, expires__gte=today).exists():
+            continue
+        if existing.filter(state=Waiver.State.REQUESTED).exists():
+            continue
+        if existing.filter(
+            state=Waiver.State.DENIED,
+            origin=Waiver.Origin.REPOSITORY,
+            reason=waiver.reason[:2000],
+            expires=waiver.expires,
+        ).exists():
+            continue
+        try:
+            with transaction.atomic():
+                Waiver.objects.create(
+                    service=service,
+                    check_id=waiver.check,
+                    reason=waiver.reason[:2000],
+                    expires=waiver.expires,
+                    origin=Waiver.Origin.REPOSITORY,
+                    declared_in=_fit(
+                        Waiver, "declared_in", f"{service.repository}/{waiver.locator}"
+                    ),
+                )
+        except IntegrityError:  # another scan of the service asked first
+            continue
+        made += 1
+    return made
 
 
 # --- finishing ----------------------------------------------------------------------------
@@ -599,6 +859,10 @@ def finish_scan(scan_id: int) -> Scan:
         else:
             scan.state = Scan.State.SUCCEEDED
         errors = [f"{s}: {sources[s].get('error')}" for s in failed_sources + incomplete]
+        not_stored = scan.progress.get("discovery", {}).get("errors") or []
+        if not_stored and scan.state == Scan.State.SUCCEEDED:
+            scan.state = Scan.State.PARTIAL
+        errors += [f"not stored: {line}" for line in not_stored]
         if services.get("failed"):
             errors.append(f"{services['failed']} service(s) could not be scored")
         scan.error = "\n".join(errors)
@@ -613,8 +877,9 @@ def finish_scan(scan_id: int) -> Scan:
 def run_scan(scan_id: int, today: date | None = None) -> Scan:
     """Every step of a scan in this process, one after the other."""
     scan = Scan.objects.get(pk=scan_id)
-    for source in scan.sources:
-        collect_source(scan_id, source)
-    for service_id in plan_services(scan_id):
-        score_service(scan_id, service_id, today=today)
-    return finish_scan(scan_id)
+    with running_here(scan_id):
+        for source in scan.sources:
+            collect_source(scan_id, source)
+        for service_id in plan_services(scan_id):
+            score_service(scan_id, service_id, today=today)
+        return finish_scan(scan_id)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from scorecards import scanning
 from scorecards.models import Scan, Service
@@ -37,6 +38,24 @@ RETRY = {
 
 def enqueue_scan(scan: Scan) -> None:
     """Start a scan's first step on the workers (in-process with the embedded default)."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        _start(scan)
+        return
+    # In-process, every step runs here and now: the scan is this process's until it ends, and
+    # a step that raises ends it too (nothing would ever redeliver the rest).
+    with scanning.running_here(scan.pk):
+        try:
+            _start(scan)
+        except BaseException as exc:
+            Scan.objects.filter(pk=scan.pk, state__in=Scan.ACTIVE_STATES).update(
+                state=Scan.State.FAILED,
+                finished_at=timezone.now(),
+                error=f"abandoned: {type(exc).__name__}: {exc}"[:2000],
+            )
+            raise
+
+
+def _start(scan: Scan) -> None:
     if not scan.sources:
         plan_scan.delay(scan.pk)
         return
@@ -96,7 +115,7 @@ def follow_up_scan(scan_id: int, source: str) -> int:
 def plan_scan(scan_id: int) -> None:
     service_ids = scanning.plan_services(scan_id)
     if not service_ids:
-        scanning.finish_scan(scan_id)
+        _finish(scan_id)
         return
     for service_id in service_ids:
         score_service.delay(scan_id, service_id)
@@ -105,7 +124,18 @@ def plan_scan(scan_id: int) -> None:
 @shared_task(**RETRY)
 def score_service(scan_id: int, service_id: int) -> None:
     if scanning.score_service(scan_id, service_id):
-        scanning.finish_scan(scan_id)
+        _finish(scan_id)
+
+
+def _finish(scan_id: int) -> None:
+    scan = scanning.finish_scan(scan_id)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process, a delivery that found this scan busy was not retried (there is no
+        # queue to wait in): it runs now that the scope is free.
+        from scorecards.webhooks import processing
+
+        for delivery_id in processing.waiting_for(scan.scope):
+            process_webhook_delivery.delay(delivery_id)
 
 
 @shared_task
@@ -125,6 +155,12 @@ def process_webhook_delivery(self, delivery_id: int) -> None:
     try:
         processing.process(delivery_id)
     except processing.ScopeBusy as busy:
+        if self.request.is_eager:
+            # No broker to wait in: retrying here would raise out of the webhook's request
+            # (a 500). The delivery stays queued, marked waiting, and runs when the busy
+            # scan finishes (``_finish``); a dead one is failed by the next request for it.
+            logger.info("webhook waits for a running scan", extra={"reason": str(busy)})
+            return
         # Poll until the running scan ends; it cannot outlive SCAN_TIMEOUT_SECONDS.
         raise self.retry(exc=busy, countdown=1, max_retries=settings.SCAN_TIMEOUT_SECONDS) from None
 

@@ -7,13 +7,22 @@ waivers:
     expires: 2027-03-31
     author: platform-team      # optional for repository waivers
 ```
-Expired, reasonless, undated and unknown-check waivers are ignored and reported.
+Expired, reasonless, undated and unknown-check waivers are ignored and reported, and so are
+waivers lasting more than ``MAX_WAIVER_DAYS`` (the portal's own limit): a repository may not
+switch a check off for good. A repository's waivers are requests, not decisions: the portal
+applies one only after a platform lead approves it; ``score_repo``, which has nobody to ask,
+applies them labelled ``origin: repository`` (docs/security.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+# A waiver is a promise to fix something later, not a way to switch a check off for good.
+MAX_WAIVER_DAYS = 365
+REPOSITORY = "repository"
+PORTAL = "portal"
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,9 @@ class Waiver:
     expires: date
     author: str
     locator: str
+    # "repository": declared in .twelve-factor.yml and approved by nobody; "portal": approved
+    # by a platform lead.
+    origin: str = REPOSITORY
 
     def as_dict(self) -> dict:
         return {
@@ -31,6 +43,7 @@ class Waiver:
             "expires": self.expires.isoformat(),
             "author": self.author,
             "locator": self.locator,
+            "origin": self.origin,
         }
 
 
@@ -72,6 +85,12 @@ def parse_waivers(
             problems.append(f"{where} ({check_id}): no valid `expires` date (YYYY-MM-DD); ignored")
         elif expires < today:
             problems.append(f"{where} ({check_id}): expired on {expires.isoformat()}; ignored")
+        elif expires > today + timedelta(days=MAX_WAIVER_DAYS):
+            problems.append(
+                f"{where} ({check_id}): expires {expires.isoformat()}, but a waiver lasts at "
+                f"most {MAX_WAIVER_DAYS} days (until {today + timedelta(days=MAX_WAIVER_DAYS)}); "
+                "ignored"
+            )
         else:
             author = str(entry.get("author") or "repository").strip()
             valid.append(Waiver(check_id, reason, expires, author, path))

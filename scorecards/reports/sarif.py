@@ -67,15 +67,7 @@ def render_sarif(report: Report) -> dict:
         if locations:
             entry["locations"] = locations
         if result.status is Status.WAIVED and result.waiver:
-            entry["suppressions"] = [
-                {
-                    "kind": "external",
-                    "status": "accepted",
-                    "justification": (
-                        f"{result.waiver['reason']} (until {result.waiver['expires']})"
-                    ),
-                }
-            ]
+            entry["suppressions"] = [_suppression(result.waiver)]
         results.append(entry)
     return {
         "$schema": SARIF_SCHEMA,
@@ -101,3 +93,16 @@ def render_sarif(report: Report) -> dict:
             }
         ],
     }
+
+
+def _suppression(waiver: dict) -> dict:
+    """A portal waiver was approved by a platform lead: accepted. A repository's own waiver
+    was approved by nobody: declared in the source, and still under review."""
+    justification = f"{waiver['reason']} (until {waiver['expires']})"
+    if waiver.get("origin", "repository") == "repository":
+        return {
+            "kind": "inSource",
+            "status": "underReview",
+            "justification": f"repository waiver, not approved: {justification}",
+        }
+    return {"kind": "external", "status": "accepted", "justification": justification}

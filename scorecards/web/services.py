@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from scorecards import roles, scanning, tasks
 from scorecards.checks.registry import FACTORS, KINDS, catalogue
-from scorecards.models import Scan, Service
+from scorecards.models import Scan, Service, ServiceClaimConflict
 from scorecards.scoring import LEVELS
 from scorecards.web import queries
 from scorecards.web.charts import Series, line_chart, score_colour_class
@@ -90,6 +90,10 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_rescan": roles.can_rescan(request.user, service),
         "can_request_waiver": roles.can_request_waiver(request.user, service),
         "is_platform_lead": roles.is_platform_lead(request.user),
+        # Repositories that named this service and were refused: someone may be squatting it.
+        "claim_conflicts": list(
+            service.claim_conflicts.filter(state=ServiceClaimConflict.State.OPEN)[:5]
+        ),
     }
     return render(request, "services/detail.html", context)
 

@@ -22,9 +22,7 @@ from django.views.decorators.http import require_POST
 from scorecards import roles
 from scorecards.checks.registry import catalogue
 from scorecards.models import Service, Waiver
-
-# A waiver is a promise to fix something later, not a way to switch a check off for good.
-MAX_WAIVER_DAYS = 365
+from scorecards.waivers import MAX_WAIVER_DAYS
 
 
 class WaiverRequestForm(forms.Form):

@@ -12,6 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DatabaseError
 from kombu.exceptions import KombuError
 
@@ -80,6 +81,15 @@ def accept(delivery_id: str, event: str, action: str, repository: str, work: dic
             "webhook work not queued", extra={"delivery": delivery_id, "error": str(exc)}
         )
         raise Unavailable(f"broker: {type(exc).__name__}") from exc
+    except Exception as exc:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        # No broker: the work ran in this request and gave up after its retries (a database
+        # blip, a rate limit). The row stays ``received``: the sender's redelivery runs it again.
+        logger.warning(
+            "webhook work failed in-process", extra={"delivery": delivery_id, "error": str(exc)}
+        )
+        raise Unavailable(f"in-process work: {type(exc).__name__}") from exc
     try:
         # Only from ``received``: an eager or very fast worker may already have finished it.
         WebhookDelivery.objects.filter(pk=delivery.pk, state=WebhookDelivery.State.RECEIVED).update(

@@ -139,6 +139,15 @@ def request_rescan(
     return {"scan": scan.pk, "coalesced": True}
 
 
+def waiting_for(scope: str) -> list[int]:
+    """Deliveries queued behind a busy scan of ``scope`` (see ``request_rescan``)."""
+    return list(
+        WebhookDelivery.objects.filter(
+            state=WebhookDelivery.State.QUEUED, result__waiting=scope
+        ).values_list("pk", flat=True)
+    )
+
+
 def _services_of(repository: str):
     return list(Service.objects.filter(repository=repository, retired=False).order_by("slug"))
 

@@ -23,6 +23,7 @@ from scorecards.collectors.github import GitHubClient, GitHubError, read_tarball
 from scorecards.engine import Report, evaluate_service
 from scorecards.models import PullRequestEvaluation, Service
 from scorecards.reports.locators import file_and_line
+from scorecards.scanning import approved_waivers
 from scorecards.sources import github_config
 from scorecards.waivers import Waiver as EngineWaiver
 
@@ -61,16 +62,8 @@ def fetch_commit_facts(client: GitHubClient, repository: str, sha: str, installa
 
 
 def portal_waivers(service: Service, today: date) -> list[EngineWaiver]:
-    return [
-        EngineWaiver(
-            check=w.check_id,
-            reason=w.reason,
-            expires=w.expires,
-            author=w.created_by.get_username() if w.created_by else "",
-            locator=f"portal waiver #{w.pk}",
-        )
-        for w in service.waivers.filter(expires__gte=today).select_related("created_by")
-    ]
+    """The waivers a scan would apply: approved ones only (``scanning.approved_waivers``)."""
+    return approved_waivers(service, today)
 
 
 def evaluate_pull_request(
@@ -105,6 +98,9 @@ def evaluate_pull_request(
                 today=today,
                 service=service.name,
                 extra_waivers=portal_waivers(service, today),
+                # A pull request may add a waiver to its own .twelve-factor.yml: a request at
+                # most, never something that makes its head pass.
+                apply_repository_waivers=False,
             )
             evaluation = _store(service, work, report)
             evaluation.feedback = (

@@ -24,6 +24,10 @@ from scorecards.webhooks import deliveries, github_events, signatures
 logger = logging.getLogger(__name__)
 
 
+# What a 503 asks senders that honour it to wait before sending the delivery again.
+RETRY_AFTER_SECONDS = 30
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -55,6 +59,8 @@ def _answer(event: str, outcome: str, status: int, body: dict | None = None, rea
     if reason:
         # 204 has no body: the reason travels in a header, visible in GitHub's delivery log.
         response["X-Webhook-Reason"] = reason[:200]
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

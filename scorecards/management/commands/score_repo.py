@@ -55,6 +55,11 @@ class Command(BaseCommand):
         parser.add_argument("--service", default=None, help="name shown for the service")
         parser.add_argument("--output", "-o", default=None, help="write the report to this file")
         parser.add_argument("--verbose", action="store_true", help="text: full remediation")
+        parser.add_argument(
+            "--no-repository-waivers",
+            action="store_true",
+            help="ignore the waivers of the repository's .twelve-factor.yml (nobody approved them)",
+        )
         parser.add_argument("--today", default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options) -> None:
@@ -63,7 +68,12 @@ class Command(BaseCommand):
         )
         today = _day(options["today"]) if options["today"] else date.today()
         try:
-            report = score_directory(options["path"], today=today, service=options["service"])
+            report = score_directory(
+                options["path"],
+                today=today,
+                service=options["service"],
+                apply_repository_waivers=not options["no_repository_waivers"],
+            )
         except NotADirectoryToScore as exc:
             raise CommandError(str(exc), returncode=2) from None
 
