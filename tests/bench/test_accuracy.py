@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -119,3 +120,32 @@ def test_the_command_scores_a_real_tree_with_the_projects_scanner(tmp_path, caps
     assert printed["disagreements"][0]["expected"] == "fail"
     assert printed["disagreements"][0]["got"] == "pass"
     assert printed["missing_trees"] == []
+
+
+def git(cwd, *args):
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_export_unpacks_the_labelled_commit_and_survives_an_absent_blob(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench" / "corpus"))
+    from export import export
+
+    work = tmp_path / "work"
+    (work / "src").mkdir(parents=True)
+    (work / "src" / "app.py").write_text("print('hi')\n")
+    (work / "big.bin").write_text("large file the snapshot lists but does not hold\n")
+    git(work, "init", "-q")
+    git(work, "add", ".")
+    git(work, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "c")
+    commit = git(work, "rev-parse", "HEAD")
+
+    assert export(work / ".git", commit, tmp_path / "out") == 0
+    assert (tmp_path / "out" / "src" / "app.py").read_text() == "print('hi')\n"
+
+    blob = git(work, "rev-parse", "HEAD:big.bin")
+    (work / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+
+    assert export(work / ".git", commit, tmp_path / "again") == 1
+    assert (tmp_path / "again" / "src" / "app.py").read_text() == "print('hi')\n"
+    assert not (tmp_path / "again" / "big.bin").exists()
