@@ -99,9 +99,15 @@ def compare(
         if not tree.is_dir():
             missing.append(entry["repo"])
             continue
-        verdicts = scan(tree)
+        try:
+            verdicts = scan(tree)
+        except Exception as exc:  # one broken tree must not hide the figures of the others
+            verdicts = {}
+            failure = Verdict("error", f"scanner raised {type(exc).__name__}: {exc}"[:200])
+        else:
+            failure = Verdict("absent", "check not run")
         for label in entry["labels"]:
-            verdict = verdicts.get(label["check"], Verdict("absent", "check not run"))
+            verdict = verdicts.get(label["check"], failure)
             comparisons.append(
                 Comparison(
                     repo=entry["repo"],

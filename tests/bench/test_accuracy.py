@@ -84,6 +84,18 @@ def test_a_check_the_scanner_did_not_run_is_a_disagreement(tmp_path):
     assert not comparisons[0].agrees
 
 
+def test_a_tree_the_scanner_cannot_score_counts_as_errors_not_a_crash(tmp_path):
+    corpus = corpus_in(tmp_path, [label("a.one", "pass"), label("a.two", "fail")])
+
+    def broken(tree):
+        raise ValueError("bad yaml")
+
+    comparisons, _ = compare(corpus, tmp_path / "trees", broken)
+
+    assert [c.got for c in comparisons] == ["error", "error"]
+    assert "ValueError: bad yaml" in comparisons[0].scanner_evidence
+
+
 def test_empty_denominators_give_no_rate_rather_than_zero():
     summary = summarise([])
 
