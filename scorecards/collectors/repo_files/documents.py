@@ -488,7 +488,9 @@ _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # Content-decided candidates: parsed, then kept only when their data says what they are.
-_CONTENT_CANDIDATE_NAMES = re.compile(r"(?:^|/)(?:app\.ya?ml|app\.json|spec\.ya?ml)$")
+_CONTENT_CANDIDATE_NAMES = re.compile(
+    r"(?:^|/)(?:app\.ya?ml|app\.json|spec\.ya?ml|\.do/deploy\.template\.ya?ml)$"
+)
 _YAML_SNIFF = re.compile(
     r"^[ \t-]*[\"']?(?:apiVersion|kind|AWSTemplateFormatVersion|Resources|containerDefinitions|"
     r"openapi|swagger|asyncapi)[\"']?[ \t]*:",
