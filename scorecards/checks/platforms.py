@@ -282,7 +282,11 @@ def deploy_definition_paths(ctx: CheckContext) -> list[str]:
     found = [doc["path"] for c in _DEPLOY_CATEGORIES for doc in d.documents(ctx, c)]
     found += [dockerfile["path"] for dockerfile in d.production_dockerfiles(ctx)]
     found += [p["path"] for p in d.procfile_processes(ctx)]
-    found += [tf["path"] for tf in d.repo(ctx).get("terraform", []) if tf.get("resources")]
+    found += [
+        tf["path"]
+        for tf in d.repo(ctx).get("terraform", [])
+        if (tf.get("resources") or tf.get("modules")) and not d.is_non_production_path(tf["path"])
+    ]
     found += d.has_path(ctx, r"\.bicep$")
     found += [s["path"] for s in d.signals(ctx, "function.cdk-import")]
     return found

@@ -440,3 +440,9 @@ def test_a_server_deployed_by_terraform_elsewhere_is_not_assumed_paas(tmp_path):
     main_tf = 'resource "aws_s3_bucket" "assets" {\n  bucket = "acme-assets"\n}\n'
     files = {"app.js": EXPRESS_APP, "package.json": EXPRESS_PACKAGE, "infra/main.tf": main_tf}
     assert _kinds(tmp_path, files) == set()
+
+
+def test_a_server_deployed_by_a_terraform_module_is_not_assumed_paas(tmp_path):
+    main_tf = 'module "service" {\n  source = "./modules/cloud-run"\n  name   = "api"\n}\n'
+    files = {"app.js": EXPRESS_APP, "package.json": EXPRESS_PACKAGE, "deploy/main.tf": main_tf}
+    assert _kinds(tmp_path, files) == set()
