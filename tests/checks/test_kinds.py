@@ -65,6 +65,7 @@ def test_a_render_service_built_from_source_is_paas_and_its_start_command_is_jud
     assert any(e.locator == "render.yaml:8" for e in results["port.from-env"].evidence)
     # The build command installs, but it runs at build time: only startCommand is a start.
     assert results["build.no-build-at-runtime"].status == Status.PASS
+    assert results["processes.stateless"].message.startswith("1 deployable unit")
     assert results["port.declared"].status == Status.NA  # container-only checks stay na
 
 
@@ -398,6 +399,9 @@ def test_an_express_app_with_no_deploy_files_is_judged_as_paas(tmp_path):
     assert _kinds(tmp_path, {}) == {"paas"}
     assert results["port.binding"].status == Status.PASS
     assert results["port.from-env"].status == Status.PASS
+    stateless = results["processes.stateless"]
+    assert stateless.status == Status.PASS
+    assert "0 deployable units" not in stateless.message
     # Container-only checks stay not applicable: nothing builds an image.
     for check_id in ("port.declared", "security.non-root", "disposability.health-probes"):
         assert results[check_id].status == Status.NA
