@@ -114,7 +114,7 @@ def _app_engine(document: dict, entry: dict, data: dict) -> list[dict]:
 
 def _heroku_yml(document: dict, entry: dict, data: dict) -> list[dict]:
     build = data.get("build") if isinstance(data.get("build"), dict) else {}
-    kind = "container" if build.get("docker") or data.get("run") else "paas"
+    kind = "container" if build.get("docker") else "paas"  # `languages` builds with buildpacks
     run = data.get("run") if isinstance(data.get("run"), dict) else {}
     found = []
     for name, process in run.items():

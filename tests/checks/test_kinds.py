@@ -195,6 +195,13 @@ def test_heroku_yml_with_a_docker_build_is_a_container(tmp_path):
     assert _kinds(tmp_path, {"heroku.yml": spec}) == {"container"}
 
 
+def test_heroku_yml_that_builds_with_languages_is_paas(tmp_path):
+    spec = "build:\n  languages:\n    - go\n\nrun:\n  web: go-getting-started\n"
+    results = _results(tmp_path, {"heroku.yml": spec})
+    assert _kinds(tmp_path, {}) == {"paas"}
+    assert any(e.locator == "heroku.yml:6" for e in results["build.no-build-at-runtime"].evidence)
+
+
 def test_heroku_app_json_with_buildpacks_is_paas(tmp_path):
     app_json = '{"name": "Start on Heroku", "buildpacks": [{"url": "heroku/python"}]}\n'
     assert _kinds(tmp_path, {"app.json": app_json}) == {"paas"}
