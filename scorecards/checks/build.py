@@ -544,6 +544,17 @@ def _procfile_start_commands(ctx: CheckContext) -> list[dict]:
     ]
 
 
+def _platform_start_commands(ctx: CheckContext) -> list[dict]:
+    """Start commands of app platform specs (render ``startCommand``, DO ``run_command``...);
+    their build commands run before the release, so they are not read here."""
+    from scorecards.checks import platforms
+
+    return [
+        {"path": c["path"], "line": c["line"], "text": c["command"], "label": c["process"] or ""}
+        for c in platforms.platform_start_commands(ctx)
+    ]
+
+
 def start_commands(ctx: CheckContext) -> list[dict]:
     """Every start command the repository shows: ``{"path","line","text","label"}``."""
     return ctx.memo(
@@ -552,6 +563,7 @@ def start_commands(ctx: CheckContext) -> list[dict]:
             _dockerfile_start_commands(ctx)
             + _k8s_start_commands(ctx)
             + _procfile_start_commands(ctx)
+            + _platform_start_commands(ctx)
         ),
     )
 

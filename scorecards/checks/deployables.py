@@ -347,9 +347,15 @@ def lambda_functions(ctx: CheckContext) -> list[dict]:
                         "raw": res,
                     }
                 )
-        return found
+        return found + _cdk_lambda_functions(ctx)
 
     return ctx.memo("lambda_functions", compute)
+
+
+def _cdk_lambda_functions(ctx: CheckContext) -> list[dict]:
+    from scorecards.checks.platforms import cdk_lambda_functions  # it builds on this module
+
+    return cdk_lambda_functions(ctx)
 
 
 def ecs_task_definitions(ctx: CheckContext) -> list[dict]:
@@ -545,6 +551,7 @@ def start_commands(ctx: CheckContext) -> list[dict]:
                             "exec_form": True,
                         }
                     )
+        found += _platform_start_commands(ctx)
         commands = [item["command"] for item in found]
         for script in repo(ctx).get("scripts", []):
             if is_non_production_path(script["path"]) or not _script_mentioned(
@@ -566,6 +573,12 @@ def start_commands(ctx: CheckContext) -> list[dict]:
         return found
 
     return ctx.memo("start_commands", compute)
+
+
+def _platform_start_commands(ctx: CheckContext) -> list[dict]:
+    from scorecards.checks.platforms import platform_start_commands  # it builds on this module
+
+    return platform_start_commands(ctx)
 
 
 def helm_values(ctx: CheckContext, template_path: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scorecards.checks import deployables, live_aws, live_k8s
+from scorecards.checks import deployables, live_aws, live_k8s, platforms
 from scorecards.checks.context import CheckContext
 
 
@@ -15,9 +15,12 @@ def detect_kinds(ctx: CheckContext) -> frozenset[str]:
         or live_k8s.workloads(ctx)  # live Kubernetes workloads run containers
     ):
         kinds.add("container")
-    if deployables.lambda_functions(ctx):
+    if deployables.lambda_functions(ctx):  # SAM, Serverless, Terraform and CDK functions
         kinds.add("serverless")
     if deployables.procfile_processes(ctx):
         kinds.add("paas")
+    kinds |= {s["kind"] for s in platforms.platform_services(ctx)}  # render, DO, fly, App Engine
     kinds |= live_aws.service_kinds(ctx)  # ECS services: container; Lambda, API Gateway: serverless
+    if not kinds and platforms.server_in_code(ctx):
+        kinds.add("paas")  # code only, yet it starts a server: a platform runs it from source
     return frozenset(kinds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import live_aws, live_k8s, platforms
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -282,7 +282,12 @@ def stateless(ctx: CheckContext) -> Outcome:
         + len(d.production_dockerfiles(ctx))
         + len(d.procfile_processes(ctx))
         + len(d.ecs_task_definitions(ctx))
+        + len(platforms.platform_services(ctx))
     )
+    if not units:  # code only (judged as paas): the code and its settings are what decides
+        return Outcome.passed(
+            "No local session store or state kept on the instance in the code and its settings."
+        )
     return Outcome.passed(
         f"{units} deployable units checked; no local volume, affinity or local session store."
     )

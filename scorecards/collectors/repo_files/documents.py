@@ -488,7 +488,9 @@ _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # Content-decided candidates: parsed, then kept only when their data says what they are.
-_CONTENT_CANDIDATE_NAMES = re.compile(r"(?:^|/)(?:app\.ya?ml|app\.json)$")
+_CONTENT_CANDIDATE_NAMES = re.compile(
+    r"(?:^|/)(?:app\.ya?ml|app\.json|spec\.ya?ml|\.do/deploy\.template\.ya?ml)$"
+)
 _YAML_SNIFF = re.compile(
     r"^[ \t-]*[\"']?(?:apiVersion|kind|AWSTemplateFormatVersion|Resources|containerDefinitions|"
     r"openapi|swagger|asyncapi)[\"']?[ \t]*:",
@@ -594,11 +596,31 @@ def _platform_by_content(path: str, docs: list[dict]) -> str:
     data = docs[0]["data"] if docs else None
     if not isinstance(data, dict):
         return "other"
-    if path.endswith((".yaml", ".yml")) and "runtime" in data:
+    if path.endswith((".yaml", ".yml")) and ("runtime" in data or is_app_platform_spec(data)):
         return "platform"
-    if path.endswith(".json") and any(k in data for k in ("formation", "addons", "buildpacks")):
+    if path.endswith(".json") and any(k in data for k in _HEROKU_APP_KEYS):
         return "platform"
     return "other"
+
+
+_HEROKU_APP_KEYS = ("formation", "addons", "buildpacks")
+_DO_COMPONENT_KEYS = frozenset(
+    {"environment_slug", "run_command", "build_command", "dockerfile_path", "image", "github",
+     "gitlab", "git", "source_dir", "instance_size_slug", "instance_count", "http_port"}
+)  # fmt: skip
+
+
+def is_app_platform_spec(data: dict) -> bool:
+    """A DigitalOcean App Platform spec (``spec.yaml``, ``.do/app.yaml``, or wrapped in ``spec:``
+    as in ``.do/deploy.template.yaml``): components that name how they are built and run."""
+    spec = data.get("spec") if isinstance(data.get("spec"), dict) else data
+    for key in ("services", "workers", "jobs"):
+        components = spec.get(key)
+        if isinstance(components, list) and any(
+            isinstance(c, dict) and _DO_COMPONENT_KEYS & set(c) for c in components
+        ):
+            return True
+    return False
 
 
 def wants_document(path: str, text_start: str, chart_dirs: frozenset[str] = frozenset()) -> bool:

@@ -127,6 +127,7 @@ TOPICS = (
     "signals_handling",
     "endpoints",
     "servers",
+    "functions_code",
     "backing",
     "sessions",
     "telemetry",
