@@ -3,8 +3,11 @@
 import json
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from django.urls import reverse
+
+from scorecards.models import ReadinessHeartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,42 @@ def test_readyz_answers_503_with_a_reason_when_the_database_is_down(client, monk
         "status": "unavailable",
         "reason": "database: OperationalError",
     }
+
+
+def test_readyz_writes_its_heartbeat(client):
+    assert client.get("/readyz").status_code == 200
+    first = ReadinessHeartbeat.objects.get().checked_at
+    assert client.get("/readyz").status_code == 200
+    assert ReadinessHeartbeat.objects.get().checked_at > first
+
+
+def test_readyz_is_503_when_the_database_cannot_write(client, monkeypatch):
+    """A full disk or a read-only database still answers SELECT 1; sign-ins then fail."""
+    original = QuerySet.update
+
+    def disk_full(queryset, **values):
+        if queryset.model is ReadinessHeartbeat:
+            raise OperationalError("database or disk is full")
+        return original(queryset, **values)
+
+    monkeypatch.setattr(QuerySet, "update", disk_full)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["reason"] == "database: OperationalError"
+
+
+@pytest.mark.parametrize("table", ["django_session", "auth_user", "scorecards_service"])
+def test_readyz_is_503_when_the_schema_is_missing(client, table):
+    """A database never migrated (or an SQLite file deleted and reopened empty) answers
+    SELECT 1 too; then the login page 500s."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE {table}" + (" CASCADE" if connection.vendor == "postgresql" else "")
+        )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert table in response.json()["reason"]
+    assert "migrate" in response.json()["reason"]
 
 
 def test_probes_answer_for_a_host_outside_allowed_hosts(client, settings):
