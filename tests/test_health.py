@@ -7,7 +7,9 @@ from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from scorecards import roles
 from scorecards.models import ReadinessHeartbeat
+from tests.web.users import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +100,8 @@ def test_home_sends_an_anonymous_visitor_to_the_login_page(client):
     assert response["Location"] == f"{reverse('login')}?next=/"
 
 
-def test_home_explains_score_repo_to_a_signed_in_user(client, django_user_model):
-    user = django_user_model.objects.create_user(username="ada", password="a long passphrase")
-    client.force_login(user)
+def test_home_explains_score_repo_to_a_signed_in_user(client):
+    client.force_login(make_person("ada", roles.VIEWER))
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert b"python manage.py score_repo" in response.content
@@ -114,9 +115,9 @@ def test_the_login_page_labels_its_fields(client):
     assert b'<label for="id_password">' in response.content
 
 
-def test_a_user_can_sign_in_and_out(client, django_user_model):
-    django_user_model.objects.create_user(username="ada", password="a long passphrase")
-    response = client.post(reverse("login"), {"username": "ada", "password": "a long passphrase"})
+def test_a_user_can_sign_in_and_out(client):
+    make_person("ada", roles.VIEWER)
+    response = client.post(reverse("login"), {"username": "ada", "password": "pw-for-tests-only"})
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
