@@ -43,9 +43,8 @@ class NoRoleNoAccessMiddleware:
 
     def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
         # In process_view, not __call__: the route is resolved, so metrics name the view.
-        user = request.user
-        if not user.is_authenticated or has_role(user):
+        if request.path_info.startswith(OPEN_PREFIXES) or has_role(request.user):
             return None
-        if request.path_info.startswith(OPEN_PREFIXES):
-            return None
+        if not request.user.is_authenticated:
+            return None  # the view sends anonymous people to sign in
         return render(request, "no_role.html", status=403)
