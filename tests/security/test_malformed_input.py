@@ -196,6 +196,20 @@ def test_a_signed_delivery_naming_an_unstorable_repository_is_a_400(deliver, nam
     assert WebhookDelivery.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", ["acme-corp/or\u0000ders", "acme-corp/\udc00"])
+def test_a_signed_push_naming_an_unstorable_repository_is_a_400_not_a_503(deliver, name):
+    """The push's repository is looked up before anything is stored: on PostgreSQL that query
+    failed and the answer was 503, which GitHub redelivers for ever."""
+    payload = {
+        "ref": "refs/heads/main",
+        "after": "a" * 40,
+        "repository": {"full_name": name, "default_branch": "main"},
+    }
+    response = deliver("push", payload)
+    assert response.status_code == 400
+    assert "contains" in response.json()["reason"]
+
+
 def test_a_clean_signed_delivery_is_still_queued(deliver, orders, monkeypatch):
     monkeypatch.setattr("scorecards.tasks.process_webhook_delivery.apply_async", lambda *a, **k: 0)
     assert deliver("repository", _archived("acme-corp/orders")).status_code == 202
