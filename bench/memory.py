@@ -104,9 +104,11 @@ def _without_github() -> dict[str, str]:
 
 def measure_web(seconds: float, clients: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.test import Client
 
     from scorecards.models import Service
+    from scorecards.roles import VIEWER
 
     env = _without_github()
     subprocess.run(
@@ -124,6 +126,8 @@ def measure_web(seconds: float, clients: int) -> None:
         capture_output=True,
     )
     user, _ = get_user_model().objects.get_or_create(username="bench-viewer")
+    # A viewer: an account with no role is shown only the "no role" page.
+    user.groups.add(Group.objects.get_or_create(name=VIEWER)[0])
     client = Client()
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"

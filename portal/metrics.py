@@ -9,7 +9,6 @@ process) the endpoint merges the per-process files so a scrape sees the whole po
 
 from __future__ import annotations
 
-import hmac
 import os
 import time
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+
+from portal import bearer
 
 REQUESTS = Counter(
     "portal_http_requests_total",
@@ -84,8 +85,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     token = settings.METRICS_TOKEN
     if not token:
         raise Http404("metrics are disabled")
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if not bearer.matches(request, token):
         return HttpResponse("a bearer token is required\n", status=401, content_type="text/plain")
     registry = _registry()
     body = generate_latest(registry) if registry else generate_latest()

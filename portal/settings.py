@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # First: load-balancer probes must not depend on ALLOWED_HOSTS or the HTTPS redirect.
     "portal.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in any query string is a 400 here, not a database error in whichever view reads it.
+    "portal.untrusted.UnstorableQueryMiddleware",
     # Content Security Policy and Permissions-Policy (Django 5.2 has no CSP of its own).
     "portal.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An account with no role sees no page (scorecards/no_role.py, docs/security.md).
+    "scorecards.no_role.NoRoleNoAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.metrics.RequestMetricsMiddleware",

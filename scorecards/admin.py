@@ -3,8 +3,9 @@
 Everything else is read-mostly here on purpose: services are discovered (only their team is
 edited by hand), waivers are decided on the scorecard page (which enforces "not your own
 waiver"), and webhook deliveries and API tokens are records, never edited — a token's digest
-is not even shown. Who reaches the admin: staff (platform leads and admins, see
-``scorecards/sso/accounts.py``), with the permissions of migration 0004.
+is not even shown. The one change made to them here is revoking tokens (admins and superusers).
+Who reaches the admin: staff (platform leads and admins, see ``scorecards/sso/accounts.py``),
+with the permissions of migration 0004.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from scorecards import roles
+from scorecards.api.auth import revoke
 from scorecards.models import (
     ApiToken,
     Service,
@@ -178,12 +181,46 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("can_write",)
+    list_display = (
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("can_write", "all_services")
     search_fields = ("name", "prefix")
     # Never the digest: it identifies the token, and has no business on a screen.
-    fields = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
+    fields = (
+        "name",
+        "prefix",
+        "can_write",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    readonly_fields = ("scope",)
     exclude = ("digest",)
+    actions = ("revoke_tokens",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("teams", "services")
+
+    @admin.display(description="may push for")
+    def scope(self, token):
+        return token.scope
+
+    def has_revoke_permission(self, request) -> bool:
+        return roles.is_admin(request.user)
+
+    @admin.action(description="Revoke the selected API tokens", permissions=["revoke"])
+    def revoke_tokens(self, request, queryset):
+        count = revoke(queryset)
+        self.message_user(request, f"{count} API token(s) revoked.", messages.SUCCESS)
 
 
 @admin.register(SingleSignOnIdentity)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -497,20 +498,39 @@ class PullRequestEvaluation(models.Model):
         return round(self.score - base.score, 1)
 
 
+API_TOKEN_DAYS = 90
+
+
+def api_token_expiry():
+    """When a token made now stops working unless chosen otherwise: tokens are rotated."""
+    return timezone.now() + timedelta(days=API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token of the read API. Only its SHA-256 is stored: the token is shown once.
+    """A bearer token of the API. Only its SHA-256 is stored: the token is shown once.
 
     A plain hash (not a slow password hash) is right here because tokens are 256 random bits:
     there is nothing to brute-force, and a lookup by digest costs one indexed query.
+
+    Every token reads the whole organisation (like a viewer). A write token pushes results
+    only for its scope: the services listed, the services of the teams listed, or every
+    service when ``all_services`` says so explicitly. Tokens expire; revoked ones stay as
+    records.
     """
 
     name = models.CharField(max_length=200)
     # The first characters, so an operator can tell tokens apart without the secret.
     prefix = models.CharField(max_length=16)
     digest = models.CharField(max_length=64, unique=True)
-    # May push check results (POST); every token may read.
+    # May push check results (POST) for the services of its scope; every token may read.
     can_write = models.BooleanField(default=False)
+    teams = models.ManyToManyField(Team, blank=True, related_name="api_tokens")
+    services = models.ManyToManyField(Service, blank=True, related_name="api_tokens")
+    all_services = models.BooleanField(
+        default=False, help_text="may push results for every service of the organisation"
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=api_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -519,6 +539,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token {self.name} ({self.prefix}…)"
+
+    def may_push_for(self, service: Service) -> bool:
+        """A write token whose scope holds ``service``."""
+        if not self.can_write:
+            return False
+        if self.all_services:
+            return True
+        if self.services.filter(pk=service.pk).exists():
+            return True
+        return service.team_id is not None and self.teams.filter(pk=service.team_id).exists()
+
+    @property
+    def scope(self) -> str:
+        """The scope in words, for the admin and the commands."""
+        if not self.can_write:
+            return "read only"
+        if self.all_services:
+            return "every service"
+        names = [f"team {t.slug}" for t in self.teams.all()]
+        names += [f"service {s.slug}" for s in self.services.all()]
+        return ", ".join(names) or "no service (cannot push)"
 
 
 class SingleSignOnIdentity(models.Model):
@@ -544,3 +585,13 @@ class SingleSignOnIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} at {self.issuer}"
+
+
+class ReadinessHeartbeat(models.Model):
+    """One row ``/readyz`` writes on every probe: a ready portal can write, not only read
+    (a full disk or a read-only database passes ``SELECT 1`` and then fails every sign-in)."""
+
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"readiness checked at {self.checked_at:%Y-%m-%d %H:%M:%S}"

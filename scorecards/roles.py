@@ -1,5 +1,6 @@
 """Who may do what in the portal: roles are Django groups, permissions are these predicates.
 
+- no role: nothing; every page answers "your account has no role" (``scorecards/no_role.py``);
 - viewer: reads every page;
 - team owner: may rescan and request waivers for the services of the teams they belong to
   (``Team.members``);
@@ -38,6 +39,12 @@ def _groups(user: User) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True))
         user._portal_roles = cached
     return cached
+
+
+def has_role(user: User) -> bool:
+    """Signed in and given at least one role (a superuser always has one): the portal shows
+    nothing to an account nobody decided what it may see."""
+    return user.is_authenticated and (user.is_superuser or bool(_groups(user) & set(ROLES)))
 
 
 def is_admin(user: User) -> bool:

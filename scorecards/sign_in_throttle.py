@@ -20,6 +20,7 @@ import hashlib
 import ipaddress
 import logging
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,7 +41,11 @@ class Lockout:
 
 
 def _normalised(username: str) -> str:
-    return username.strip().casefold()[:150]
+    """One key per account whatever the spelling: NFKC first, as Django's sign-in form does
+    before it looks the account up (so ``ｏwnerlog`` reaches ``ownerlog``), then casefold,
+    NFKC again because casefolding can undo it (``ß`` becomes ``ss``, some letters decompose)."""
+    folded = unicodedata.normalize("NFKC", username).strip().casefold()
+    return unicodedata.normalize("NFKC", folded)[:150]
 
 
 def _subjects(request: HttpRequest, username: str) -> list[tuple[str, int]]:

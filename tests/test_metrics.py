@@ -42,3 +42,13 @@ def test_metrics_count_requests_by_route_name_not_raw_path(client, settings):
     assert _count(body, "unmatched", "4xx") - _count(before, "unmatched", "4xx") >= 1
     assert "/no-such-page/" not in body
     assert "portal_http_request_duration_seconds_bucket" in body
+
+
+def test_metrics_need_the_bearer_scheme_not_just_the_token(client, settings):
+    """A bare token in the header is refused: only ``Authorization: Bearer <token>`` works."""
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    assert client.get("/metrics", HTTP_AUTHORIZATION="s3cret-scrape-token").status_code == 401
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Basic s3cret-scrape-token").status_code == 401
+    assert (
+        client.get("/metrics", HTTP_AUTHORIZATION="bearer s3cret-scrape-token").status_code == 200
+    )

@@ -1,8 +1,9 @@
 """``/badges/<slug>.svg``: the service's level and score as a shields-style SVG badge.
 
 Private by default: a badge shows a service's score, which is internal information, so it
-needs a signed-in session or an API token unless ``BADGES_PUBLIC=true`` (for organisations
-that embed badges in README files, which an ``<img>`` fetches without credentials).
+needs a signed-in session of an account with a role, or an API token, unless
+``BADGES_PUBLIC=true`` (for organisations that embed badges in README files, which an
+``<img>`` fetches without credentials).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from scorecards.api.auth import token_from
 from scorecards.models import Service
+from scorecards.roles import has_role
 
 LABEL = "12-factor"
 COLOURS = {"Gold": "#b08d00", "Silver": "#6e7781", "Bronze": "#a0522d", "None": "#cf222e"}
@@ -57,7 +59,7 @@ def badge_for(service: Service) -> str:
 @require_safe
 def badge(request: HttpRequest, slug: str) -> HttpResponse:
     public = settings.BADGES_PUBLIC
-    if not public and not request.user.is_authenticated and token_from(request) is None:
+    if not public and not has_role(request.user) and token_from(request) is None:
         return HttpResponse("a session or an API token is required\n", status=401)
     service = get_object_or_404(Service.objects.select_related("latest_scorecard"), slug=slug)
     response = HttpResponse(badge_for(service), content_type="image/svg+xml; charset=utf-8")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from scorecards.checks.registry import CATALOGUE_VERSION, catalogue
 from scorecards.checks.results import CheckResult as EngineResult
 from scorecards.checks.results import Evidence, Status, fingerprint, short_excerpt
+from scorecards.collectors.repo_files.secrets import redact_line
 from scorecards.models import Scan, Scorecard, Service
 from scorecards.recording import record_scorecard
 from scorecards.scoring import score_service
@@ -27,6 +28,12 @@ PUSHABLE = ("pass", "fail", "warn", "unknown", "na")
 MAX_RESULTS = 500
 MAX_EVIDENCE = 50
 MAX_MESSAGE = 2000
+
+
+def _redacted(text: str) -> str:
+    """A client's text as evidence is stored: one short line, secrets hidden like in facts.
+    Whitespace is joined first so a secret split over lines is still seen as one line."""
+    return short_excerpt(redact_line(" ".join(text.split()))) if text else ""
 
 
 class Invalid(ValueError):
@@ -95,12 +102,12 @@ def parse(document) -> tuple[list[Pushed], str, str]:
             found.append(
                 Evidence(
                     locator=_text(entry.get("locator"), f"{at}.locator", 500, required=True),
-                    excerpt=short_excerpt(_text(entry.get("excerpt"), f"{at}.excerpt", 2000)),
+                    excerpt=_redacted(_text(entry.get("excerpt"), f"{at}.excerpt", 2000)),
                     source=_text(entry.get("source"), f"{at}.source", 20) or "github",
                 )
             )
         message = _text(item.get("message"), f"{where}.message", MAX_MESSAGE)
-        results.append(Pushed(check_id, status, short_excerpt(message) if message else "", found))
+        results.append(Pushed(check_id, status, _redacted(message), found))
     return results, commit, source
 
 

@@ -7,8 +7,12 @@ from collections.abc import Callable, Iterable
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from portal.untrusted import whole_number
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Far beyond any table here, and small enough that offset + limit never overflows a column.
+MAX_OFFSET = 10**12
 
 
 class BadPage(ValueError):
@@ -19,9 +23,10 @@ def _int(request: HttpRequest, name: str, default: int) -> int:
     value = request.GET.get(name, "")
     if value == "":
         return default
-    if not value.isdigit():
-        raise BadPage(f"{name} must be a whole number, not {value!r}")
-    return int(value)
+    number = whole_number(value, maximum=MAX_OFFSET)
+    if number is None:
+        raise BadPage(f"{name} must be a whole number up to {MAX_OFFSET}, not {value[:30]!r}")
+    return number
 
 
 def _link(request: HttpRequest, offset: int, limit: int) -> str:

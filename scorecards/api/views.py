@@ -5,7 +5,6 @@ Every endpoint is described in ``openapi.yaml`` (served at ``/api/v1/openapi.yam
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from portal import untrusted
 from scorecards.api import exports, ingest
 from scorecards.api import representations as rep
 from scorecards.api.auth import api_view, error
@@ -97,9 +97,11 @@ def service_results(request: HttpRequest, slug: str) -> HttpResponse:
 def _push(request: HttpRequest, item: Service) -> HttpResponse:
     if not request.api_token.can_write:
         return error(403, "this token may read but not write")
+    if not request.api_token.may_push_for(item):
+        return error(403, f"this token may not push results for {item.slug}: not in its scope")
     try:
-        pushed, commit, source = ingest.parse(json.loads(request.body or b"null"))
-    except ValueError as exc:  # json.JSONDecodeError and ingest.Invalid
+        pushed, commit, source = ingest.parse(untrusted.load_json(request.body or b"null"))
+    except ValueError as exc:  # not JSON, not storable (untrusted.Unstorable), ingest.Invalid
         return error(400, str(exc))
     card = ingest.record(item, pushed, commit, source, by=f"api token {request.api_token.name}")
     card = Scorecard.objects.select_related("scan", "service").get(pk=card.pk)
@@ -113,9 +115,11 @@ def service_pull_requests(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Service, slug=slug)
     rows = PullRequestEvaluation.objects.filter(service=item).select_related("service")
     if number := request.GET.get("number"):
-        if not number.isdigit():
+        # A pull request's number is a PositiveIntegerField: at most 2**31 - 1 everywhere.
+        wanted = untrusted.whole_number(number, maximum=2**31 - 1)
+        if wanted is None:
             return error(400, "number must be a whole number")
-        rows = rows.filter(number=int(number))
+        rows = rows.filter(number=wanted)
     return _page(request, rows.order_by("-created_at", "-pk"), rep.pull_request)
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from portal.untrusted import whole_number
 from scorecards import roles, scanning, tasks
 from scorecards.checks.registry import FACTORS, KINDS, catalogue
 from scorecards.models import Scan, Service, ServiceClaimConflict
@@ -105,8 +106,8 @@ def _title(check_id: str) -> str:
 
 def _scan_to_show(request: HttpRequest, service: Service) -> Scan | None:
     """The scan in progress, or the one just requested (after a POST without JavaScript)."""
-    scan_id = request.GET.get("scan", "")
-    if scan_id.isdigit():
+    scan_id = whole_number(request.GET.get("scan"))
+    if scan_id is not None:
         scan = Scan.objects.filter(pk=scan_id, service=service).first()
         if scan is not None:
             return scan
@@ -145,7 +146,10 @@ def service_changes(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _int(value: str | None, default: int | None) -> int | None:
-    return int(value) if value and value.isdigit() else default
+    """A scan id from the query string; anything that cannot be one (``²``, 25 digits) is
+    ignored like any other unknown filter value."""
+    number = whole_number(value)
+    return default if number is None else number
 
 
 @login_required

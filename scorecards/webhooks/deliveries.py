@@ -21,6 +21,8 @@ from scorecards.models import Service, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
+# WebhookDelivery.delivery_id's length: longer ids are refused, never cut (cut ids collide).
+MAX_DELIVERY_ID = 100
 # Publishing waits at most about a second for the broker, then the sender is told to retry.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 
@@ -57,9 +59,11 @@ def why_not(work: dict) -> str | None:
 
 def accept(delivery_id: str, event: str, action: str, repository: str, work: dict) -> Accepted:
     """Record the delivery and queue its work; raises ``Unavailable`` when either fails."""
+    if len(delivery_id) > MAX_DELIVERY_ID:
+        raise ValueError(f"a delivery id is at most {MAX_DELIVERY_ID} characters")
     try:
         delivery, created = WebhookDelivery.objects.get_or_create(
-            delivery_id=delivery_id[:100],
+            delivery_id=delivery_id,
             defaults={
                 "event": event[:60],
                 "action": action[:60],

@@ -7,7 +7,6 @@ not, and the sender should try again.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 
@@ -17,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal import bearer, untrusted
 from portal.metrics import WEBHOOKS
 from scorecards.models import Service
 from scorecards.webhooks import deliveries, github_events, signatures
@@ -80,6 +80,10 @@ def github(request: HttpRequest) -> HttpResponse:
     delivery_id = request.headers.get("X-GitHub-Delivery", "")
     if not delivery_id or not event:
         return _answer(event, "bad_request", 400, {"reason": "X-GitHub-Delivery and -Event"})
+    if len(delivery_id) > deliveries.MAX_DELIVERY_ID:
+        # Cut, two different ids would become one and the second delivery a "duplicate".
+        reason = f"X-GitHub-Delivery is longer than {deliveries.MAX_DELIVERY_ID} characters"
+        return _answer(event, "bad_request", 400, {"reason": reason})
     try:
         payload = json.loads(body)
     except ValueError:
@@ -94,6 +98,13 @@ def github(request: HttpRequest) -> HttpResponse:
     decision = github_events.decide(event, payload)
     if decision.ignored:
         return _answer(event, "ignored", 204, reason=decision.reason)
+    action = str(payload.get("action") or "")
+    try:
+        # Only what is stored and queried is checked: the rest of the payload is never kept.
+        untrusted.check_tree([delivery_id, event, action, decision.work], "the delivery")
+    except untrusted.Unstorable as exc:
+        # A redelivery would fail the same way: 400 ends it, where 503 had GitHub retry.
+        return _answer(event, "bad_request", 400, {"reason": str(exc)})
     try:
         refused = deliveries.why_not(decision.work)
         if refused:
@@ -101,7 +112,7 @@ def github(request: HttpRequest) -> HttpResponse:
         accepted = deliveries.accept(
             delivery_id,
             event,
-            str(payload.get("action") or ""),
+            action,
             decision.work.get("repository", ""),
             decision.work,
         )
@@ -121,22 +132,20 @@ def rescan(request: HttpRequest) -> HttpResponse:
     token = settings.RESCAN_TOKEN
     if not token:
         raise Http404("the rescan hook is disabled (RESCAN_TOKEN is not set)")
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if not bearer.matches(request, token):
         return _answer("rescan", "bad_token", 401, {"reason": "a bearer token is required"})
     try:
         body = read_body(request, settings.WEBHOOK_MAX_BYTES)
-        payload = json.loads(body)
+        payload = untrusted.load_json(body)
     except BodyTooLarge:
         return _answer("rescan", "too_large", 413, {"limit": settings.WEBHOOK_MAX_BYTES})
-    except (ValueError, RecursionError):
+    except untrusted.Unstorable as exc:
+        return _answer("rescan", "bad_request", 400, {"reason": str(exc)})
+    except ValueError:
         return _answer("rescan", "bad_request", 400, {"reason": "the body is not JSON"})
-    if not isinstance(payload, dict) or not (
-        isinstance(payload.get("service"), str) ^ isinstance(payload.get("repository"), str)
-    ):
-        return _answer(
-            "rescan", "bad_request", 400, {"reason": 'give one of "service" or "repository"'}
-        )
+    if not _one_target(payload):
+        reason = 'give one of "service" or "repository", a non-empty string'
+        return _answer("rescan", "bad_request", 400, {"reason": reason})
     try:
         services = Service.objects.filter(retired=False)
         if "service" in payload:
@@ -160,3 +169,12 @@ def rescan(request: HttpRequest) -> HttpResponse:
     except (deliveries.Unavailable, DatabaseError) as exc:
         return _answer("rescan", "unavailable", 503, {"reason": str(exc) or "database"})
     return _answer("rescan", "queued", 202, {"services": slugs})
+
+
+def _one_target(payload: object) -> bool:
+    """Exactly one of ``service`` and ``repository``, a non-empty string: a number or a null
+    beside the other key is a malformed request (400), not a service that does not exist."""
+    if not isinstance(payload, dict):
+        return False
+    given = [key for key in ("service", "repository") if key in payload]
+    return len(given) == 1 and isinstance(payload[given[0]], str) and bool(payload[given[0]])

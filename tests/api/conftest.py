@@ -38,8 +38,9 @@ def token(db):
 
 
 @pytest.fixture
-def write_token(db):
-    return create_token("ci-payments", can_write=True)[1]
+def write_token(org):
+    """The payments team's CI: may push for payments' services (orders, billing) only."""
+    return create_token("ci-payments", can_write=True, teams=[org["orders"].team])[1]
 
 
 @pytest.fixture

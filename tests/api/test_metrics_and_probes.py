@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from scorecards.api.auth import digest_of
 from scorecards.models import ApiToken
+from tests.factories import make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,10 @@ def test_readyz_is_503_when_the_broker_is_down(client, settings):
 
 def test_the_token_command_prints_the_token_once_and_stores_its_digest():
     out, err = io.StringIO(), io.StringIO()
-    call_command("create_api_token", "ci-payments", "--write", stdout=out, stderr=err)
+    make_team("payments")
+    call_command(
+        "create_api_token", "ci-payments", "--write", "--team", "payments", stdout=out, stderr=err
+    )
     token = out.getvalue().strip()
     row = ApiToken.objects.get()
     assert (row.name, row.can_write, row.digest) == ("ci-payments", True, digest_of(token))

@@ -10,9 +10,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from scorecards import roles
 from scorecards.models import Waiver
 from tests.dashboard.conftest import every_check
 from tests.factories import make_service, make_team, record_scorecard
+from tests.web.users import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,8 @@ def org():
 
 
 @pytest.fixture
-def signed_in(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("lead"))
+def signed_in(client):
+    client.force_login(make_person("lead", roles.PLATFORM_LEAD))
     return client
 
 

@@ -23,7 +23,7 @@ def build_org():
 
 def test_heatmap_cell_leads_to_the_failing_services(page, live_server, make_user, login):
     build_org()
-    make_user("lead")
+    make_user("lead", groups=["platform lead"])
     login(page, "lead")
     page.goto(f"{live_server.url}/dashboard/")
     heatmap = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="XI"))
@@ -40,7 +40,7 @@ def test_heatmap_cell_leads_to_the_failing_services(page, live_server, make_user
 
 def test_team_table_exports_as_csv(page, live_server, make_user, login):
     build_org()
-    make_user("lead")
+    make_user("lead", groups=["platform lead"])
     login(page, "lead")
     page.goto(f"{live_server.url}/dashboard/")
     with page.expect_download() as info:

@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 
 def test_sign_in_then_out(page, live_server, make_user, login):
-    make_user("ada")
+    make_user("ada", groups=["viewer"])
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/login/?next=/")
     login(page, "ada")

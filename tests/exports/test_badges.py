@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from scorecards import roles
+from tests.web.users import make_person
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,9 +32,14 @@ def test_badges_need_credentials_unless_public(client, org, settings):
     assert response["Cache-Control"] == "public, max-age=300"
 
 
-def test_a_signed_in_user_sees_badges(client, org, django_user_model):
-    client.force_login(django_user_model.objects.create_user("ada"))
+def test_a_signed_in_user_sees_badges(client, org):
+    client.force_login(make_person("ada", roles.VIEWER))
     assert client.get("/badges/orders.svg").status_code == 200
+
+
+def test_a_signed_in_account_without_a_role_sees_no_badge(client, org, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody"))
+    assert client.get("/badges/orders.svg").status_code == 401
 
 
 def test_a_service_never_scanned_says_so(api, org):

@@ -210,3 +210,31 @@ def test_an_unreachable_cache_leaves_sign_in_working_and_says_so(client, alice, 
     assert sign_in(client, "alice", "wrong").status_code == 200
     assert signed_in(sign_in(client, "alice", PASSWORD))
     assert "sign-in throttling is off: the cache is unavailable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "\uff41lice",  # fullwidth a: Django's form turns it into "alice" (NFKC)
+        "\uff21\uff2c\uff29\uff23\uff25",  # fullwidth ALICE
+        "\uff41\uff4c\uff49\uff43\uff45 ",
+    ],
+)
+def test_a_locked_username_stays_locked_under_every_compatible_spelling(client, alice, look_alike):
+    for _ in range(3):
+        sign_in(client, "alice", "wrong", address="192.0.2.1")
+    response = sign_in(client, look_alike, PASSWORD, address="198.51.100.7")
+    assert response.status_code == 429
+    assert not signed_in(response)
+
+
+def test_failures_under_look_alike_spellings_count_for_the_same_account(client, alice):
+    sign_in(client, "\uff41lice", "wrong", address="192.0.2.1")
+    sign_in(client, "ＡＬＩＣＥ", "wrong", address="198.51.100.7")
+    sign_in(client, "alice", "wrong", address="203.0.113.9")
+    assert sign_in(client, "alice", PASSWORD, address="203.0.113.50").status_code == 429
+
+
+def test_a_fullwidth_spelling_does_sign_in_the_account_when_not_locked(client, alice):
+    """Why the throttle must fold the same way: Django signs ``ａlice`` in as alice."""
+    assert signed_in(sign_in(client, "\uff41lice", PASSWORD))

@@ -36,7 +36,7 @@ from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 
 from scorecards.checks.results import redact_url_passwords
-from scorecards.collectors.repo_files.redaction import REDACTED, is_secret_name
+from scorecards.collectors.repo_files.redaction import REDACTED, is_secret_name, redact_text
 from scorecards.collectors.repo_files.signals import language_of
 
 MAX_LINE_LENGTH = 2000
@@ -380,3 +380,18 @@ def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> lis
         detail = {"type": "Secret keyword literal", "name": name}
         signals.append(_signal(path, lang, number, line, "secret.keyword-literal", detail, [value]))
     return signals
+
+
+def redact_line(line: str) -> str:
+    """One line of text from outside a scanned file (an excerpt pushed through the API) with
+    what the collectors hide hidden: URL passwords, secret flags and assignments, and every
+    credential of a known format (AWS keys, GitHub tokens...), whatever name it is under."""
+    line = redact_text(redact_url_passwords(line[:MAX_LINE_LENGTH]))
+    hidden: set[str] = set()
+    for plugin, kind, quick in _plugins():
+        if quick.search(line):
+            for value in plugin.analyze_string(line):
+                hidden.update(_token_spans(plugin, kind, line, value))
+    for secret in sorted(hidden, key=len, reverse=True):
+        line = redact_value(line, secret)
+    return redact_assignments(line)

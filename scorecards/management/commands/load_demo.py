@@ -8,9 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from scorecards import demo, sources
+from scorecards.roles import VIEWER
 
 DEMO_USERNAME = "demo"
 
@@ -47,8 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"(stored in {settings.DEMO_CREDENTIALS_FILE})")
 
     def demo_account(self, stored: Path) -> tuple[str, str]:
-        """The demo user with a generated password, kept in a gitignored file so a second run
-        prints the same one; regenerated when the file or the user is gone."""
+        """The demo user, a viewer, with a generated password kept in a gitignored file so a
+        second run prints the same one; regenerated when the file or the user is gone."""
         user_model = get_user_model()
         user = user_model.objects.filter(username=DEMO_USERNAME).first()
         password = ""
@@ -56,13 +58,20 @@ class Command(BaseCommand):
             lines = stored.read_text(encoding="utf-8").splitlines()
             password = lines[1] if len(lines) > 1 else ""
         if user is not None and password and user.check_password(password):
+            _make_viewer(user)  # demo accounts made before "no role, no access" had none
             return DEMO_USERNAME, password
         password = secrets.token_urlsafe(12)
         if user is None:
             user = user_model.objects.create_user(DEMO_USERNAME, email="demo@example.com")
         user.set_password(password)
         user.save()
+        _make_viewer(user)
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.touch(mode=0o600, exist_ok=True)
         stored.write_text(f"{DEMO_USERNAME}\n{password}\n", encoding="utf-8")
         return DEMO_USERNAME, password
+
+
+def _make_viewer(user) -> None:
+    """Viewer: the demo shows every page; an account with no role would see none."""
+    user.groups.add(Group.objects.get_or_create(name=VIEWER)[0])
