@@ -24,9 +24,17 @@ _TEST_FILE = re.compile(
 )
 
 
+# Below a JVM/.NET-style source root folder names are package names (org/acme/samples/,
+# com/example/demo/): only the part before the root can say "sample code".
+_SOURCE_ROOT = re.compile(r"(^|/)src/main/(java|kotlin|scala|groovy|resources|webapp)/")
+
+
 def is_non_production_path(path: str) -> bool:
     """Tests, fixtures, examples, docs and vendored code: not the service as deployed."""
-    return bool(_NON_PRODUCTION.search(path) or _TEST_FILE.search(path))
+    if _TEST_FILE.search(path):
+        return True
+    root = _SOURCE_ROOT.search(path)
+    return bool(_NON_PRODUCTION.search(path[: root.end()] if root else path))
 
 
 def repo(ctx: CheckContext) -> dict:
