@@ -149,3 +149,186 @@ def test_nuget_pinned_warns_locked_passes_floating_fails(tmp_path):
     assert check_of(tmp_path / "b", locked, "deps.lockfile").status == Status.PASS
     floating = {"src/Api/Api.csproj": CSPROJ.format(v="8.*")}
     assert check_of(tmp_path / "c", floating, "deps.lockfile").status == Status.FAIL
+
+
+# --- decision 6: literal credentials fail whatever their strength --------------------------
+
+K8S_SECRET = """apiVersion: v1
+kind: Secret
+metadata:
+  name: orders-db
+type: Opaque
+stringData:
+  POSTGRES_USER: orders
+  POSTGRES_PASSWORD: {password}
+"""
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders
+spec:
+  template:
+    spec:
+      containers:
+        - name: orders
+          image: ghcr.io/acme/orders:1.4.0
+          envFrom:
+            - secretRef:
+                name: orders-db
+"""
+APP = "import os\n\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+
+
+def secrets_check(root: Path, files: dict[str, str]):
+    return check_of(root, files, "config.no-hardcoded-secrets")
+
+
+def test_a_k8s_secret_holding_postgres_fails(tmp_path):
+    files = {"k8s/secret.yaml": K8S_SECRET.format(password="postgres"), "app.py": APP}
+    result = secrets_check(tmp_path, files)
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "k8s/secret.yaml:8"
+    assert "postgres" not in result.evidence[0].excerpt.replace("POSTGRES", "")
+
+
+def test_a_k8s_secret_with_a_placeholder_or_template_passes(tmp_path):
+    for n, value in enumerate(('"changeme"', '"<password>"', '""', "'{{ .Values.db.password }}'")):
+        files = {"k8s/secret.yaml": K8S_SECRET.format(password=value), "app.py": APP}
+        assert secrets_check(tmp_path / str(n), files).status == Status.PASS, value
+
+
+def test_a_connection_string_with_a_password_in_code_fails(tmp_path):
+    program = (
+        "var builder = WebApplication.CreateBuilder(args);\n"
+        'var cs = "Host=db;Username=shop;Password=shop;Database=shop";\n'
+    )
+    result = secrets_check(tmp_path, {"src/Shop/Program.cs": program})
+    assert result.status == Status.FAIL
+    assert "Password=«redacted»" in result.evidence[0].excerpt
+    url = 'engine = create_engine("postgresql://shop:postgres@db:5432/shop")\n'
+    assert secrets_check(tmp_path / "py", {"app/db.py": url}).status == Status.FAIL
+
+
+def test_a_connection_string_read_from_configuration_passes(tmp_path):
+    program = 'var cs = builder.Configuration.GetConnectionString("Default");\n'
+    assert secrets_check(tmp_path, {"src/Shop/Program.cs": program}).status == Status.PASS
+
+
+def test_a_literal_fallback_of_a_secret_setting_fails_unless_a_placeholder(tmp_path):
+    bad = 'SECRET_KEY = os.getenv("SECRET_KEY", "dev-secret")\n'
+    assert secrets_check(tmp_path / "a", {"app/settings.py": bad}).status == Status.FAIL
+    good = 'SECRET_KEY = os.getenv("SECRET_KEY", "changeme")\n'
+    assert secrets_check(tmp_path / "b", {"app/settings.py": good}).status == Status.PASS
+
+
+COMPOSE = """services:
+  api:
+    build: .
+    environment:
+      DATABASE_URL: postgres://shop@db:5432/shop
+  db:
+    image: postgres:16.4
+    environment:
+      POSTGRES_PASSWORD: postgres
+"""
+
+
+def test_a_compose_file_that_deploys_fails_with_a_literal_password(tmp_path):
+    # Decision 3: with no other deployment definition the compose file is the deploy manifest.
+    result = secrets_check(tmp_path, {"docker-compose.yml": COMPOSE, "app.py": APP})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "docker-compose.yml:9"
+
+
+def test_a_development_compose_file_is_exempt(tmp_path):
+    files = {"docker-compose.dev.yml": COMPOSE, "app.py": APP}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    # Beside a Kubernetes deployment the plain compose file is local parity only.
+    files = {"docker-compose.yml": COMPOSE, "app.py": APP, "k8s/deployment.yaml": DEPLOYMENT}
+    assert secrets_check(tmp_path / "b", files).status == Status.PASS
+
+
+PHP_CONFIG = "<?php\n$cfg['Servers'][$i]['password'] = 'root';\n"
+
+
+def test_an_example_file_is_exempt_unless_the_build_copies_it_into_place(tmp_path):
+    files = {"config.inc.php.dist": PHP_CONFIG, "index.php": "<?php echo 1;\n"}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    dockerfile = "FROM php:8.3-apache\nCOPY config.inc.php.dist /var/www/html/config.inc.php\n"
+    result = secrets_check(tmp_path / "b", {**files, "Dockerfile": dockerfile})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "config.inc.php.dist:2"
+
+
+def test_test_files_are_exempt(tmp_path):
+    files = {"tests/test_db.py": 'PASSWORD = "postgres"\n', "app.py": APP}
+    assert secrets_check(tmp_path, files).status == Status.PASS
+
+
+def test_identifiers_that_look_random_are_not_secrets(tmp_path):
+    config = (
+        "notifications:\n"
+        "  slack_token: arn:aws:sns:eu-west-1:123456789012:chatbot-alerts\n"
+        "  api_key: 3f2b8c1e-9d4a-4b7e-8f6a-2c1d0e9b7a55\n"
+        "  secret: 9b74c9897bac770ffc029102a200c5de\n"
+    )
+    assert secrets_check(tmp_path / "a", {"config/app.yaml": config}).status == Status.PASS
+    working = "notifications:\n  slack_token: xoxb-2fA9kQ\n"
+    assert secrets_check(tmp_path / "b", {"config/app.yaml": working}).status == Status.FAIL
+
+
+def test_form_labels_and_translations_are_not_passwords(tmp_path):
+    files = {
+        "src/forms.ts": (
+            'export const labels = { passwordLabel: "Password", password: "password" };\n'
+        ),
+        "config/locales/de.yml": "de:\n  password: Passwort\n",
+    }
+    assert secrets_check(tmp_path, files).status == Status.PASS
+
+
+# --- shared names: PGPASSWORD & co., locations are URLs, hosts or DSNs ----------------------
+
+
+def test_client_password_variables_are_secret_names():
+    from scorecards.collectors.repo_files.redaction import is_location_name, is_secret_name
+
+    assert all(is_secret_name(n) for n in ("PGPASSWORD", "PGPASS", "REDISCLI_AUTH"))
+    assert not is_secret_name("PGUSER")
+    assert not is_location_name("DB_PASSWORD") and not is_location_name("PGPASSWORD")
+    assert all(is_location_name(n) for n in ("DATABASE_URL", "DB_HOST", "PGHOST", "REDIS_URL"))
+
+
+def test_a_password_literal_in_a_deployment_env_is_not_from_a_store(tmp_path):
+    deployment = DEPLOYMENT.replace(
+        "          envFrom:\n            - secretRef:\n                name: orders-db\n",
+        "          env:\n            - name: PGPASSWORD\n              value: postgres\n",
+    )
+    result = check_of(tmp_path, {"k8s/deployment.yaml": deployment, "app.py": APP},
+                      "config.secrets-from-store")  # fmt: skip
+    assert result.status == Status.FAIL
+    assert "PGPASSWORD" in result.evidence[0].excerpt
+
+
+def backing_app(env: str) -> dict[str, str]:
+    deployment = DEPLOYMENT.replace(
+        "          envFrom:\n            - secretRef:\n                name: orders-db\n", env
+    )
+    return {
+        "k8s/deployment.yaml": deployment,
+        "requirements.txt": "psycopg==3.2.3\n",
+        "app/db.py": "import psycopg\n\nconn = psycopg.connect()\n",
+    }
+
+
+def test_a_password_from_a_secret_is_not_a_backing_service_location(tmp_path):
+    env = (
+        "          env:\n            - name: DB_PASSWORD\n              valueFrom:\n"
+        "                secretKeyRef: {name: orders-db, key: password}\n"
+    )
+    result = check_of(tmp_path, backing_app(env), "backing.attached-by-url")
+    assert result.status != Status.PASS
+    located = env + "            - name: DATABASE_HOST\n              value: orders-db.internal\n"
+    assert check_of(tmp_path / "b", backing_app(located), "backing.attached-by-url").status == (
+        Status.PASS
+    )
