@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import REDACTED, Evidence, Outcome
@@ -109,6 +109,12 @@ def env_settings(ctx: CheckContext) -> Outcome:
         return Outcome.passed(
             f"Configuration is read from the environment ({plural(len(distinct), 'read')} found).",
             evidence,
+        )
+    defaults = frameworks.defaults(ctx, "config_env")
+    if defaults:
+        return Outcome.passed(
+            "Configuration is read from the environment by the framework's settings binding.",
+            [evidence for _, evidence in defaults[:MAX_EVIDENCE]],
         )
     if len(code_files) >= MIN_CODE_FILES:
         if deploy_env:

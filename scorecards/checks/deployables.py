@@ -647,6 +647,8 @@ SERVER_COMMANDS: dict[str, re.Pattern[str]] = {
         "granian": r"\bgranian\b",
         "waitress": r"\bwaitress-serve\b",
         "flask": r"\bflask\s+run\b",
+        "fastapi run": r"\bfastapi\s+run\b",
+        "uwsgi http-socket": r"\buwsgi\b[^\n]*--http(?:-socket)?\b",
         "django runserver": r"\bmanage\.py\s+runserver\b",
         "http.server": r"\bpython[\d.]*\s+-m\s+http\.server\b",
         "puma": r"\bpuma\b",
