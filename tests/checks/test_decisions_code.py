@@ -332,3 +332,253 @@ def test_a_password_from_a_secret_is_not_a_backing_service_location(tmp_path):
     assert check_of(tmp_path / "b", backing_app(located), "backing.attached-by-url").status == (
         Status.PASS
     )
+
+
+# --- decision 2: framework knowledge counts as evidence -----------------------------------
+
+SPRING_POM = """<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>{boot}</version>
+  </parent>
+  <groupId>org.acme</groupId>
+  <artifactId>orders</artifactId>
+  <version>0.0.1</version>
+  <packaging>{packaging}</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.springframework.boot</groupId>
+      <artifactId>{starter}</artifactId>
+    </dependency>
+  </dependencies>
+</project>
+"""
+SPRING_APP = """package org.acme.samples.orders;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class OrdersApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(OrdersApplication.class, args);
+    }
+}
+"""
+JAVA_DOCKERFILE = (
+    "FROM eclipse-temurin:21.0.5_11-jre\nCOPY target/orders.jar /app.jar\n"
+    'EXPOSE 8080\nENTRYPOINT ["java", "-jar", "/app.jar"]\n'
+)
+
+
+def spring(boot="4.0.0", starter="spring-boot-starter-webmvc", packaging="jar", **more):
+    return {
+        "pom.xml": SPRING_POM.format(boot=boot, starter=starter, packaging=packaging),
+        "src/main/java/org/acme/samples/orders/OrdersApplication.java": SPRING_APP,
+        "Dockerfile": JAVA_DOCKERFILE,
+        **more,
+    }
+
+
+def test_a_spring_boot_4_webmvc_starter_binds_and_reads_its_port(tmp_path):
+    results = results_of(collect_directory(write_tree(tmp_path, spring())))
+    binding = results["port.binding"]
+    assert binding.status == Status.PASS
+    assert any("spring-boot-starter-webmvc: the web starter embeds" in e.excerpt
+               for e in binding.evidence)  # fmt: skip
+    assert results["port.from-env"].status == Status.PASS
+
+
+def test_a_war_into_tomcat_still_fails_port_binding(tmp_path):
+    files = spring(starter="spring-boot-starter-data-jpa", packaging="war")
+    files["Dockerfile"] = (
+        "FROM tomcat:10.1.33-jre21\nCOPY target/orders.war /usr/local/tomcat/webapps/\n"
+    )
+    assert check_of(tmp_path, files, "port.binding").status == Status.FAIL
+
+
+def test_the_sample_package_of_a_java_app_is_its_production_code(tmp_path):
+    # org/acme/samples/... is a package path: the app's code, not sample code.
+    files = spring()
+    results = results_of(collect_directory(write_tree(tmp_path, files)))
+    assert results["deps.manifest"].status == Status.PASS
+    facts = collect_directory(tmp_path)
+    from scorecards.checks import deployables as d
+
+    code = d.production_code_files(CheckContext(repo=facts))
+    assert "src/main/java/org/acme/samples/orders/OrdersApplication.java" in code
+
+
+def test_spring_boot_logs_to_the_console_unless_a_log_file_is_set(tmp_path):
+    result = check_of(tmp_path / "a", spring(), "logs.stdout")
+    assert result.status == Status.PASS
+    assert "logs to the console unless logging.file" in result.evidence[0].excerpt
+    to_file = spring(**{"src/main/resources/application.properties": "logging.file.name=app.log\n"})
+    assert check_of(tmp_path / "b", to_file, "logs.stdout").status == Status.FAIL
+
+
+def test_spring_boot_drains_by_default_only_from_3_4(tmp_path):
+    result = check_of(tmp_path / "a", spring(boot="3.4.1"), "disposability.graceful-shutdown")
+    assert result.status == Status.PASS
+    assert "server.shutdown=graceful" in result.evidence[0].excerpt
+    older = check_of(tmp_path / "b", spring(boot="3.2.5"), "disposability.graceful-shutdown")
+    assert older.status == Status.FAIL
+
+
+EXPRESS_PACKAGE = json.dumps(
+    {"name": "shop", "version": "1.0.0", "scripts": {"start": "node server.js"},
+     "dependencies": {"express": "4.21.1", "joi": "17.13.3"}}
+)  # fmt: skip
+NODE_DOCKERFILE = (
+    "FROM node:20.18.0-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+    'EXPOSE 3000\nCMD ["node", "server.js"]\n'
+)
+JOI_CONFIG = """const Joi = require("joi");
+
+const schema = Joi.object({
+  PORT: Joi.number().port().default(3000),
+  DATABASE_URL: Joi.string().uri().required(),
+}).unknown();
+
+const { value } = schema.validate(process.env);
+module.exports = { port: value.PORT, databaseUrl: value.DATABASE_URL };
+"""
+EXPRESS_SERVER = """const express = require("express");
+const config = require("./config");
+
+const app = express();
+app.get("/healthz", (req, res) => res.send("ok"));
+app.listen({listen});
+"""
+
+
+def express(listen="config.port", **more):
+    return {
+        "package.json": EXPRESS_PACKAGE,
+        "package-lock.json": '{"lockfileVersion": 3}',
+        "Dockerfile": NODE_DOCKERFILE,
+        "config.js": JOI_CONFIG,
+        "server.js": EXPRESS_SERVER.replace("{listen}", listen),
+        **more,
+    }
+
+
+def test_a_port_read_through_a_joi_schema_comes_from_the_environment(tmp_path):
+    result = check_of(tmp_path, express(), "port.from-env")
+    assert result.status == Status.PASS
+    assert any(e.locator == "config.js:4" for e in result.evidence)
+
+
+def test_a_literal_listen_port_without_any_env_read_fails(tmp_path):
+    files = express(listen="3000")
+    files["config.js"] = "module.exports = { databaseUrl: 'postgres://db/shop' };\n"
+    assert check_of(tmp_path, files, "port.from-env").status == Status.FAIL
+
+
+def test_an_express_server_without_a_sigterm_handler_fails_graceful_shutdown(tmp_path):
+    result = check_of(tmp_path / "a", express(), "disposability.graceful-shutdown")
+    assert result.status == Status.FAIL
+    assert "express" in result.evidence[0].excerpt
+    handled = express()
+    handled["server.js"] += 'process.on("SIGTERM", () => server.close());\n'
+    result = check_of(tmp_path / "b", handled, "disposability.graceful-shutdown")
+    assert result.status == Status.PASS
+
+
+def test_fastapi_run_binds_its_own_port(tmp_path):
+    files = {
+        "pyproject.toml": '[project]\nname = "api"\nversion = "1"\n'
+        'dependencies = ["fastapi[standard]==0.115.4"]\n',
+        "uv.lock": "version = 1\n",
+        "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "Dockerfile": 'FROM python:3.12.7-slim\nCOPY . .\nCMD ["fastapi", "run", "app/main.py"]\n',
+    }
+    result = check_of(tmp_path, files, "port.binding")
+    assert result.status == Status.PASS
+    assert "fastapi run" in " ".join(e.excerpt for e in result.evidence)
+
+
+UWSGI_APP = {
+    "requirements.txt": "django==5.1.3\nuwsgi==2.0.28\n",
+    "mysite/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\n"
+    "application = get_wsgi_application()\n",
+    "Dockerfile": 'FROM python:3.12.7-slim\nCOPY . .\nCMD ["uwsgi", "--ini", "uwsgi.ini"]\n',
+}
+
+
+def test_uwsgi_http_socket_binds_and_reads_port_from_env(tmp_path):
+    files = {**UWSGI_APP, "uwsgi.ini": "[uwsgi]\nmodule = mysite.wsgi\nhttp-socket = :$(PORT)\n"}
+    results = results_of(collect_directory(write_tree(tmp_path, files)))
+    assert results["port.binding"].status == Status.PASS
+    assert results["port.from-env"].status == Status.PASS
+
+
+def test_uwsgi_http_socket_with_a_literal_port_fails_port_from_env(tmp_path):
+    files = {**UWSGI_APP, "uwsgi.ini": "[uwsgi]\nmodule = mysite.wsgi\nhttp-socket = :8000\n"}
+    results = results_of(collect_directory(write_tree(tmp_path, files)))
+    assert results["port.binding"].status == Status.PASS
+    assert results["port.from-env"].status == Status.FAIL
+
+
+CSPROJ_WEB = """<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+</Project>
+"""
+
+
+def test_kestrel_reads_aspnetcore_urls_and_logs_to_the_console(tmp_path):
+    files = {
+        "src/Api/Api.csproj": CSPROJ_WEB,
+        "src/Api/Program.cs": "var app = WebApplication.CreateBuilder(args).Build();\napp.Run();\n",
+        "Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0.10\nENV ASPNETCORE_URLS=http://+:8080\n"
+        'COPY out/ /app\nENTRYPOINT ["dotnet", "/app/Api.dll"]\n',
+    }
+    results = results_of(collect_directory(write_tree(tmp_path, files)))
+    assert results["port.binding"].status == Status.PASS
+    assert results["port.from-env"].status == Status.PASS
+    assert results["logs.stdout"].status == Status.PASS
+    assert results["disposability.graceful-shutdown"].status == Status.PASS
+
+
+GO_MAIN = """package main
+
+import (
+\t"net/http"
+
+\t"github.com/spf13/viper"
+)
+
+func main() {
+\tviper.SetConfigFile("config.yaml")
+\thttp.ListenAndServe(":" + viper.GetString("port"), nil)
+}
+"""
+
+
+def go_app(mod_requires: str) -> dict[str, str]:
+    return {
+        "go.mod": f"module example.com/shop\n\ngo 1.23\n\nrequire (\n{mod_requires})\n",
+        "go.sum": "",
+        "main.go": GO_MAIN,
+        "handlers.go": "package main\n",
+        "store.go": "package main\n",
+    }
+
+
+def test_viper_counts_as_reading_configuration_from_the_environment(tmp_path):
+    result = check_of(tmp_path, go_app("\tgithub.com/spf13/viper v1.19.0\n"), "config.env-settings")
+    assert result.status == Status.PASS
+    assert "github.com/spf13/viper: viper resolves keys" in result.evidence[0].excerpt
+
+
+def test_go_code_with_no_settings_library_and_no_env_read_fails(tmp_path):
+    files = go_app("\tgithub.com/go-chi/chi/v5 v5.1.0\n")
+    files["main.go"] = (
+        GO_MAIN.replace('\t"github.com/spf13/viper"\n', "")
+        .replace('\tviper.SetConfigFile("config.yaml")\n', "")
+        .replace('viper.GetString("port")', '"8080"')
+    )
+    assert check_of(tmp_path, files, "config.env-settings").status == Status.FAIL
