@@ -582,3 +582,82 @@ def test_go_code_with_no_settings_library_and_no_env_read_fails(tmp_path):
         .replace('viper.GetString("port")', '"8080"')
     )
     assert check_of(tmp_path, files, "config.env-settings").status == Status.FAIL
+
+
+# --- parity.same-backing-services: SQLite fallbacks and multi-database toolkits -------------
+
+PG_COMPOSE = """services:
+  api:
+    build: .
+    environment:
+      DATABASE_URL: postgres://shop@db:5432/shop
+  db:
+    image: postgres:16.4
+"""
+
+
+def parity_of(root: Path, files: dict[str, str]):
+    return check_of(root, files, "parity.same-backing-services")
+
+
+def test_a_sqlite_fallback_of_database_url_fails_parity_with_postgres(tmp_path):
+    settings = (
+        "import os\n\nimport dj_database_url\n\n"
+        'DATABASES = {"default": dj_database_url.parse(os.getenv("DATABASE_URL", '
+        '"sqlite:///db.sqlite3"))}\n'
+    )
+    files = {"requirements.txt": "django==5.1.3\npsycopg==3.2.3\n", "shop/settings.py": settings}
+    result = parity_of(tmp_path, files)
+    assert result.status == Status.FAIL
+    assert "falls back to SQLite" in result.evidence[0].excerpt
+
+
+def test_a_database_url_without_fallback_and_a_local_postgres_passes(tmp_path):
+    settings = 'import os\n\nDATABASE_URL = os.environ["DATABASE_URL"]\n'
+    files = {
+        "requirements.txt": "django==5.1.3\npsycopg==3.2.3\n",
+        "shop/settings.py": settings,
+        "docker-compose.yml": PG_COMPOSE,
+    }
+    assert parity_of(tmp_path, files).status == Status.PASS
+
+
+SQLX_MAIN = """use sqlx::postgres::PgPoolOptions;
+
+#[tokio::main]
+async fn main() -> Result<(), sqlx::Error> {
+    let url = std::env::var("DATABASE_URL"){fallback};
+    let pool = PgPoolOptions::new().connect(&url).await?;
+    Ok(())
+}
+"""
+CARGO = """[package]
+name = "shop"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+sqlx = { version = "0.8.2", features = ["runtime-tokio", "postgres"] }
+tokio = { version = "1.41.0", features = ["full"] }
+"""
+
+
+def test_sqlx_with_postgres_matches_a_local_postgres(tmp_path):
+    files = {
+        "Cargo.toml": CARGO,
+        "src/main.rs": SQLX_MAIN.replace("{fallback}", '.expect("DATABASE_URL")'),
+        "docker-compose.yml": PG_COMPOSE,
+    }
+    result = parity_of(tmp_path, files)
+    assert result.status == Status.PASS
+    assert "postgres" in result.message
+
+
+def test_sqlx_falling_back_to_sqlite_fails(tmp_path):
+    fallback = '.unwrap_or_else(|_| "sqlite://dev.db".to_string())'
+    files = {
+        "Cargo.toml": CARGO,
+        "src/main.rs": SQLX_MAIN.replace("{fallback}", fallback),
+        "docker-compose.yml": PG_COMPOSE,
+    }
+    assert parity_of(tmp_path, files).status == Status.FAIL
