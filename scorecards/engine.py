@@ -13,6 +13,7 @@ from datetime import date
 from scorecards.checks.context import CheckContext
 from scorecards.checks.kinds import detect_kinds
 from scorecards.checks.registry import CATALOGUE_VERSION, all_checks, catalogue
+from scorecards.checks.remediation import detected_ecosystems, order_remediation
 from scorecards.checks.results import CheckResult, Evidence, Outcome, Status, fingerprint
 from scorecards.scoring import Score, score_service
 from scorecards.waivers import Waiver, parse_waivers
@@ -31,6 +32,8 @@ class Report:
     waiver_problems: list[str] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
     parse_errors: list[dict] = field(default_factory=list)
+    # Detected languages, most telling first: remediation examples are ordered by them.
+    ecosystems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -45,6 +48,7 @@ class Report:
             "waiver_problems": self.waiver_problems,
             "skipped": self.skipped,
             "parse_errors": self.parse_errors,
+            "ecosystems": self.ecosystems,
         }
 
 
@@ -107,6 +111,7 @@ def evaluate_service(
     )
     waivers_by_check = {w.check: w for w in [*waivers, *(extra_waivers or [])]}
 
+    ecosystems = detected_ecosystems(ctx)
     results = []
     for spec, function in all_checks():
         outcome = _run_one(spec, function, ctx)
@@ -118,7 +123,7 @@ def evaluate_service(
             status=Status(outcome.status),
             evidence=evidence,
             message=outcome.message,
-            remediation=spec.remediation,
+            remediation=order_remediation(spec.remediation, ecosystems),
             effort=spec.effort,
             title=spec.title,
             catalogue_version=CATALOGUE_VERSION,
@@ -138,4 +143,5 @@ def evaluate_service(
         waiver_problems=problems,
         skipped=repo.get("skipped", {}),
         parse_errors=repo.get("errors", []),
+        ecosystems=ecosystems,
     )
