@@ -33,7 +33,7 @@ _LABEL_WORDS = {
 }  # fmt: skip
 _WORD_TO_ECOSYSTEM = {word: eco for eco, words in _LABEL_WORDS.items() for word in words}
 # "Label:", "Label, tool: ...", "Label (detail):" at the start of a line, up to the colon.
-_LABEL = re.compile(r"^([A-Za-z.#][\w.#+-]*)(?:[ ,/(][^:\n]{0,60})?:(?:\s|$)")
+_LABEL = re.compile(r"^([A-Za-z.#][\w.#+-]*)(?:[ ,/(][^:\n]{0,120})?:(?:\s|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # Language counts of the facts -> ecosystem.
 _LANGUAGE_ECOSYSTEM = {
@@ -55,14 +55,18 @@ def segments(text: str) -> list[tuple[str | None, list[str]]]:
     """(ecosystem, lines): ecosystem None for the head, "" for a platform or other label."""
     parts: list[tuple[str | None, list[str]]] = [(None, [])]
     in_fence = False
+    # A label opens a paragraph: a wrapped line of prose ending in ":" is no label.
+    paragraph_start = True
     for line in text.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        elif not in_fence:
+        fence = bool(_FENCE.match(line))
+        if not fence and not in_fence and paragraph_start:
             ecosystem = label_ecosystem(line)
             if ecosystem is not None:
                 parts.append((ecosystem, []))
+        if fence:
+            in_fence = not in_fence
         parts[-1][1].append(line)
+        paragraph_start = not in_fence and (fence or line.strip() == "")
     return [p for p in parts if p[1]]
 
 
