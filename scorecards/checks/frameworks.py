@@ -261,9 +261,29 @@ def defaults(ctx: CheckContext, prop: str) -> list[tuple[Seen, Evidence]]:
     ]
 
 
+# Servers documented to stop at once on SIGTERM unless the app closes them (server.close,
+# Server.Shutdown, enableShutdownHooks, with_graceful_shutdown). Others whose behaviour
+# depends on the version or the start command (Next.js, Flask) are not judged by default.
+NO_SIGTERM_DRAIN = frozenset({"express", "nest", "go-net-http", "gin", "axum"})
+
+
 def leaving_to_app(ctx: CheckContext, prop: str) -> list[Seen]:
     """Frameworks seen that bind a port but leave ``prop`` to the application's code."""
-    return [item for item in seen(ctx) if item.framework.binds_port and not applies(item, prop)]
+    known = (
+        NO_SIGTERM_DRAIN if prop == "graceful_shutdown" else frozenset(f.key for f in FRAMEWORKS)
+    )
+    return [
+        item
+        for item in seen(ctx)
+        if item.framework.binds_port
+        and not applies(item, prop)
+        and (item.framework.key in known or _known_older(item, prop))
+    ]
+
+
+def _known_older(item: Seen, prop: str) -> bool:
+    """A version-bound default (Spring Boot's graceful shutdown) on a release known to lack it."""
+    return prop in item.framework.since and _version(item.version) is not None
 
 
 def ecosystems(ctx: CheckContext) -> list[str]:

@@ -661,3 +661,14 @@ def test_sqlx_falling_back_to_sqlite_fails(tmp_path):
         "docker-compose.yml": PG_COMPOSE,
     }
     assert parity_of(tmp_path, files).status == Status.FAIL
+
+
+def test_an_unknown_spring_boot_version_is_not_failed_for_shutdown(tmp_path):
+    files = {
+        "build.gradle": "plugins { id 'org.springframework.boot' version '3.4.1' }\n"
+        "dependencies { implementation 'org.springframework.boot:spring-boot-starter-web' }\n",
+        "src/main/java/org/acme/samples/orders/OrdersApplication.java": SPRING_APP,
+        "Dockerfile": JAVA_DOCKERFILE,
+    }
+    result = check_of(tmp_path, files, "disposability.graceful-shutdown")
+    assert result.status == Status.UNKNOWN
