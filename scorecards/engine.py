@@ -13,6 +13,7 @@ from datetime import date
 from scorecards.checks.context import CheckContext
 from scorecards.checks.kinds import detect_kinds
 from scorecards.checks.registry import CATALOGUE_VERSION, all_checks, catalogue
+from scorecards.checks.remediation import detected_ecosystems, order_remediation
 from scorecards.checks.results import CheckResult, Evidence, Outcome, Status, fingerprint
 from scorecards.scoring import Score, score_service
 from scorecards.waivers import Waiver, parse_waivers
@@ -33,6 +34,8 @@ class Report:
     repository_waivers: list[Waiver] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
     parse_errors: list[dict] = field(default_factory=list)
+    # Detected languages, most telling first: remediation examples are ordered by them.
+    ecosystems: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +50,7 @@ class Report:
             "waiver_problems": self.waiver_problems,
             "skipped": self.skipped,
             "parse_errors": self.parse_errors,
+            "ecosystems": self.ecosystems,
         }
 
 
@@ -115,6 +119,7 @@ def evaluate_service(
     applied = waivers if apply_repository_waivers else []
     waivers_by_check = {w.check: w for w in [*applied, *(extra_waivers or [])]}
 
+    ecosystems = detected_ecosystems(ctx)
     results = []
     for spec, function in all_checks():
         outcome = _run_one(spec, function, ctx)
@@ -126,7 +131,7 @@ def evaluate_service(
             status=Status(outcome.status),
             evidence=evidence,
             message=outcome.message,
-            remediation=spec.remediation,
+            remediation=order_remediation(spec.remediation, ecosystems),
             effort=spec.effort,
             title=spec.title,
             catalogue_version=CATALOGUE_VERSION,
@@ -147,4 +152,5 @@ def evaluate_service(
         repository_waivers=waivers,
         skipped=repo.get("skipped", {}),
         parse_errors=repo.get("errors", []),
+        ecosystems=ecosystems,
     )

@@ -298,6 +298,9 @@ class Scorecard(models.Model):
     commit = models.CharField(max_length=64, blank=True)
     # Sources whose facts were carried over from an earlier scan because they failed now.
     stale_sources = models.JSONField(default=list, blank=True)
+    # Languages detected in the service ("node", "python"...), most telling first: the page
+    # shows each check's remediation examples for these first.
+    ecosystems = models.JSONField(default=list, blank=True)
     is_latest = models.BooleanField(default=True)
 
     class Meta:

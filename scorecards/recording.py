@@ -31,6 +31,7 @@ def record_scorecard(
     stale_sources: Iterable[str] = (),
     created_at: datetime | None = None,
     catalogue_version: str = CATALOGUE_VERSION,
+    ecosystems: Iterable[str] = (),
 ) -> Scorecard:
     """Store a scorecard and its results and make it the service's latest."""
     extra = {"created_at": created_at} if created_at is not None else {}
@@ -45,6 +46,7 @@ def record_scorecard(
         catalogue_version=catalogue_version,
         commit=commit or "",
         stale_sources=sorted(stale_sources),
+        ecosystems=list(ecosystems),
         **extra,
     )
     CheckResult.objects.bulk_create(

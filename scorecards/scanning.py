@@ -755,6 +755,7 @@ def _score_and_store(scan: Scan, service: Service, today: date) -> Scorecard:
             commit=report.commit or "",
             stale_sources=stale_sources,
             catalogue_version=report.catalogue_version,
+            ecosystems=report.ecosystems,
         )
     logger.info(
         "service scored",

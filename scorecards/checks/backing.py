@@ -10,6 +10,7 @@ from scorecards.checks.config import literal_endpoints, plural
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
+from scorecards.collectors.repo_files import redaction
 
 MAX_EVIDENCE = 5
 
@@ -48,13 +49,13 @@ BACKING_DEPENDENCIES = frozenset({
     "rabbitmq.client", "confluent.kafka", "sqlx", "diesel", "tokio-postgres", "lapin",
     "rdkafka", "postgrex", "redix", "myxql",
 })  # fmt: skip
-# Variable names that carry a backing service's location.
-LOCATION_NAME = re.compile(
-    r"(?i)^(DATABASE_URL|DB_URL|.*_DSN|DSN|.*_URL|.*_URI|.*_HOST|.*_HOSTNAME|.*_ENDPOINT|.*_ADDR|"
-    r"REDIS.*|.*BROKER.*|MONGO.*|POSTGRES.*|PG.*|MYSQL.*|AMQP.*|RABBIT.*|KAFKA.*|ELASTIC.*|"
-    r"DB_.*|DATABASE_.*|.*_TABLE(_NAME)?|.*QUEUE.*|spring\.datasource\..*|spring\.data\..*|"
-    r"spring\.redis\..*|spring\.rabbitmq\..*|spring\.kafka\..*|.*CONNECTION_?STRING.*)$"
-)
+
+
+# Variable names that carry a backing service's location (a URL, host or DSN; not a password).
+def location_name(name: str) -> bool:
+    return redaction.is_location_name(name)
+
+
 # Frameworks that bind environment variables to their data-source settings.
 BINDING_FRAMEWORKS = frozenset({
     "spring-boot", "spring-config", "aspnet-core", "rails-erb", "dj-database-url",
@@ -84,14 +85,14 @@ def _location_sources(ctx: CheckContext) -> list[tuple[dict, str]]:
     found: list[tuple[dict, str]] = []
     for signal in d.signals(ctx, "env.read"):
         name = signal["detail"].get("name")
-        if name and LOCATION_NAME.match(name):
+        if name and location_name(name):
             found.append((signal, f"reads {name} from the environment"))
     for signal in d.signals(ctx, "env.framework"):
         framework = signal["detail"].get("framework")
         if framework in BINDING_FRAMEWORKS:
             found.append((signal, f"{framework} binds environment variables to settings"))
     for entry in d.deploy_env_vars(ctx):
-        if entry["name"] and LOCATION_NAME.match(entry["name"]):
+        if entry["name"] and location_name(entry["name"]):
             found.append((entry, f"{entry['name']} set for {entry['unit']} ({entry['tool']})"))
     return found
 
@@ -126,7 +127,7 @@ def _live_attached_by_url(ctx: CheckContext) -> Outcome:
     found = [
         e
         for e in live_k8s.env_vars(ctx)
-        if e["name"] and LOCATION_NAME.match(e["name"]) and not _TELEMETRY_NAME.match(e["name"])
+        if e["name"] and location_name(e["name"]) and not _TELEMETRY_NAME.match(e["name"])
     ]
     if not found:
         return live_k8s.not_found("backing-service location in a container's environment")
@@ -150,7 +151,7 @@ def _aws_attached_by_url(ctx: CheckContext) -> Outcome:
     unique: dict[str, dict] = {}
     for entry in live_aws.env_vars(ctx):
         name = entry["name"]
-        if LOCATION_NAME.match(name) and not _TELEMETRY_NAME.match(name):
+        if location_name(name) and not _TELEMETRY_NAME.match(name):
             unique.setdefault(name, entry)
     if not unique:
         return live_aws.not_found("backing-service location in an environment")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import REDACTED, Evidence, Outcome
@@ -43,6 +43,14 @@ _ENV_POINTER = re.compile(r"(?i)/(environment|env)(/variables)?/[^/]+(/value)?$"
 _DEPLOY_CATEGORIES = ("compose", "k8s", "helm_template", "cloudformation", "serverless",
                       "ecs_task_definition")  # fmt: skip
 _SECRET_ORDER = ("secret.private-key", "secret.aws-access-key", "secret.aws-secret-key")
+# Decision 6: example files hold example values, unless the build copies them into place.
+_EXAMPLE_FILE = re.compile(r"(?i)\.(example|sample|dist|template)(\.[\w-]+)?$|[._-]example\.\w+$")
+# Decision 3: compose files named for development only mirror production locally.
+_DEV_COMPOSE = re.compile(r"(?i)[.-](dev|development|override|local|test|ci)\b|local")
+_DEPLOY_COMPOSE = re.compile(r"(?i)deploy|prod|stack")
+_OTHER_DEPLOY_CATEGORIES = ("k8s", "helm_template", "helm_chart", "kustomization",
+                            "cloudformation", "serverless", "ecs_task_definition",
+                            "platform")  # fmt: skip
 
 
 def plural(count: int, noun: str) -> str:
@@ -101,6 +109,12 @@ def env_settings(ctx: CheckContext) -> Outcome:
         return Outcome.passed(
             f"Configuration is read from the environment ({plural(len(distinct), 'read')} found).",
             evidence,
+        )
+    defaults = frameworks.defaults(ctx, "config_env")
+    if defaults:
+        return Outcome.passed(
+            "Configuration is read from the environment by the framework's settings binding.",
+            [evidence for _, evidence in defaults[:MAX_EVIDENCE]],
         )
     if len(code_files) >= MIN_CODE_FILES:
         if deploy_env:
@@ -167,11 +181,45 @@ def no_committed_env_file(ctx: CheckContext) -> Outcome:
 # --- config.no-hardcoded-secrets ---
 
 
+def compose_is_deploy_manifest(ctx: CheckContext, path: str) -> bool:
+    """Catalogue decision 3: named for deployment, or the only deployment definition there is."""
+    name = path.rsplit("/", 1)[-1]
+    if _DEPLOY_COMPOSE.search(name):
+        return True
+    if _DEV_COMPOSE.search(name):
+        return False
+    others = any(d.documents(ctx, c) for c in _OTHER_DEPLOY_CATEGORIES)
+    return not others and not d.repo(ctx).get("terraform")
+
+
+def _copied_into_place(ctx: CheckContext, path: str) -> bool:
+    """A build step names the example file (``COPY config.inc.php.dist config.inc.php``)."""
+    name = path.rsplit("/", 1)[-1]
+    return any(
+        name in str(step.get("value", ""))
+        for dockerfile in d.dockerfiles(ctx)
+        for step in dockerfile.get("instructions") or []
+        if step.get("instruction") in ("COPY", "ADD", "RUN")
+    )
+
+
+def _exempt_secret_file(ctx: CheckContext, path: str) -> bool:
+    if _EXAMPLE_FILE.search(path) and not _copied_into_place(ctx, path):
+        return True
+    composes = {doc["path"] for doc in d.documents(ctx, "compose", production_only=False)}
+    return path in composes and not compose_is_deploy_manifest(ctx, path)
+
+
 def _deploy_env_lines(ctx: CheckContext) -> set[tuple[str, int]]:
-    """(path, line) of env entries in deploy manifests: config.secrets-from-store judges them."""
+    """(path, line) of env entries in deploy manifests: config.secrets-from-store judges them.
+
+    A compose file that is a deploy manifest is judged here: no other check reads its values.
+    """
     lines = set()
     for category in _DEPLOY_CATEGORIES:
         for document in d.documents(ctx, category):
+            if category == "compose" and compose_is_deploy_manifest(ctx, document["path"]):
+                continue
             for entry, _data in d.iter_docs(document):
                 for pointer, line in entry.get("lines", {}).items():
                     if _ENV_POINTER.search(pointer):
@@ -202,19 +250,16 @@ def no_hardcoded_secrets(ctx: CheckContext) -> Outcome:
             for s in d.signals(ctx, "secret.")
             if (s["path"], s["line"]) not in deploy_lines
             and (s["path"], s["detail"].get("name")) not in deploy_names
+            and not _exempt_secret_file(ctx, s["path"])
         ),
         key=_secret_rank,
     )
-    literals = [s for s in found if s["rule"] != "secret.env-default"]
-    if literals:
-        files = len({s["path"] for s in literals})
-        return Outcome.failed(
-            f"{plural(len(literals), 'hard-coded credential')} found in {plural(files, 'file')}.",
-            [_secret_evidence(ctx, s) for s in literals[:MAX_EVIDENCE]],
-        )
+    # Decision 6: a literal fallback of a secret-named setting ships wherever the variable is
+    # unset, so it fails like any literal (placeholders never become signals).
     if found:
-        return Outcome.warned(
-            "A secret-looking default is written into an environment lookup.",
+        files = len({s["path"] for s in found})
+        return Outcome.failed(
+            f"{plural(len(found), 'hard-coded credential')} found in {plural(files, 'file')}.",
             [_secret_evidence(ctx, s) for s in found[:MAX_EVIDENCE]],
         )
     scanned = sum(1 for p in d.paths(ctx) if not d.is_non_production_path(p))

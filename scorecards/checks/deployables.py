@@ -24,9 +24,17 @@ _TEST_FILE = re.compile(
 )
 
 
+# Below a JVM/.NET-style source root folder names are package names (org/acme/samples/,
+# com/example/demo/): only the part before the root can say "sample code".
+_SOURCE_ROOT = re.compile(r"(^|/)src/main/(java|kotlin|scala|groovy|resources|webapp)/")
+
+
 def is_non_production_path(path: str) -> bool:
     """Tests, fixtures, examples, docs and vendored code: not the service as deployed."""
-    return bool(_NON_PRODUCTION.search(path) or _TEST_FILE.search(path))
+    if _TEST_FILE.search(path):
+        return True
+    root = _SOURCE_ROOT.search(path)
+    return bool(_NON_PRODUCTION.search(path[: root.end()] if root else path))
 
 
 def repo(ctx: CheckContext) -> dict:
@@ -652,6 +660,8 @@ SERVER_COMMANDS: dict[str, re.Pattern[str]] = {
         "granian": r"\bgranian\b",
         "waitress": r"\bwaitress-serve\b",
         "flask": r"\bflask\s+run\b",
+        "fastapi run": r"\bfastapi\s+run\b",
+        "uwsgi http-socket": r"\buwsgi\b[^\n]*--http(?:-socket)?\b",
         "django runserver": r"\bmanage\.py\s+runserver\b",
         "http.server": r"\bpython[\d.]*\s+-m\s+http\.server\b",
         "puma": r"\bpuma\b",

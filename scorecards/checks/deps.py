@@ -136,10 +136,12 @@ _LOCK_NAMES = {
     "conda": "conda-lock.yml",
     "deno": "deno.lock",
 }
-# Ecosystems that resolve deterministically when no version floats (no lock file needed).
+# Ecosystems that resolve deterministically when no direct version floats: without a lock
+# mechanism they warn (catalogue decision 7: transitive versions are still not recorded).
 _PIN_IS_LOCK = frozenset({"java", "scala", "dotnet"})
-# Sibling modules of a multi-module build often depend on each other's -SNAPSHOT: not floating.
-_FLOATING = re.compile(r"\+|latest\.|\bLATEST\b|\bRELEASE\b|\*|^[\[(].*,")
+# A SNAPSHOT spelled out floats; a sibling module referenced as ${project.version} is the
+# build's own code, so the raw spec (not the resolved one) is what is judged.
+_FLOATING = re.compile(r"\+|latest\.|\bLATEST\b|\bRELEASE\b|\*|^[\[(].*,|-SNAPSHOT$")
 # Python manifests that a pinned requirements file beside them (pip-compile output) can lock.
 _PYTHON_COVERED_TYPES = frozenset({"pyproject", "setup.cfg", "setup.py"})
 
@@ -172,16 +174,25 @@ def _ancestor_lock_applies(ctx: CheckContext, manifest: dict, lock_path: str) ->
 
 def _lock_for(ctx: CheckContext, manifest: dict) -> str | None:
     """A lock file of the manifest's ecosystem in its directory or an ancestor (workspaces)."""
+    lock = _lock_entry(ctx, manifest)
+    if lock is None:
+        return None
+    if lock.get("too_large"):
+        return f"{lock['path']} (present; too large to read, its presence is what counts)"
+    return lock["path"]
+
+
+def _lock_entry(ctx: CheckContext, manifest: dict) -> dict | None:
     here = _dir(manifest["path"])
     candidates = [
-        lock["path"]
+        lock
         for lock in d.repo(ctx).get("lockfiles", [])
         if lock.get("ecosystem") == manifest.get("ecosystem")
         and _is_ancestor_or_same(_dir(lock["path"]), here)
         and (_dir(lock["path"]) == here or _ancestor_lock_applies(ctx, manifest, lock["path"]))
     ]
     # The nearest lock is the one that governs this manifest.
-    return max(candidates, key=lambda p: p.count("/"), default=None)
+    return max(candidates, key=lambda lock: lock["path"].count("/"), default=None)
 
 
 def _fully_pinned(manifest: dict) -> bool:
@@ -231,14 +242,28 @@ def _pinned_by_includes(ctx: CheckContext, manifest: dict) -> bool:
     return bool(pins) and loose <= pins
 
 
-def _lock_status(ctx: CheckContext, manifest: dict) -> tuple[bool, str]:
-    """(locked, why): how this manifest's dependency versions are fixed, or why they are not."""
+_PINNED_ONLY = "pinned"
+
+
+def _lock_status(ctx: CheckContext, manifest: dict) -> tuple[bool | str, str]:
+    """(locked, why): how this manifest's dependency versions are fixed, or why they are not.
+
+    ``locked`` is ``_PINNED_ONLY`` for a JVM/.NET build whose direct versions are all fixed but
+    that has no lock mechanism.
+    """
     ecosystem = manifest.get("ecosystem", "")
     lock = _lock_for(ctx, manifest)
     if lock:
         return True, f"locked by {lock}"
     if ecosystem in _PIN_IS_LOCK and not _floating(manifest):
-        return True, "every version is fixed"
+        mechanism = (
+            "lock file"
+            if manifest.get("type") == "pom.xml"
+            else _LOCK_NAMES.get(ecosystem, "lock file")
+        )
+        return _PINNED_ONLY, (
+            f"every direct version is fixed, but no {mechanism} records transitive versions"
+        )
     if manifest.get("type") == "requirements" and (
         _fully_pinned(manifest) or _pinned_by_includes(ctx, manifest)
     ):
@@ -286,9 +311,13 @@ def lockfile(ctx: CheckContext) -> Outcome:
     judged = [m for m in manifests if not m.get("error") and m.get("dependencies")]
     unlocked: list[tuple[dict, str]] = []
     locked: list[tuple[dict, str]] = []
+    pinned_only: list[tuple[dict, str]] = []
     for m in judged:
         ok, why = _lock_status(ctx, m)
-        (locked if ok else unlocked).append((m, why))
+        if ok == _PINNED_ONLY:
+            pinned_only.append((m, why))
+        else:
+            (locked if ok else unlocked).append((m, why))
 
     def evidence_of(items: list[tuple[dict, str]]) -> list[Evidence]:
         return [ctx.evidence(m["path"], _loose_line(m), why) for m, why in items[:5]]
@@ -310,6 +339,12 @@ def lockfile(ctx: CheckContext) -> Outcome:
         return Outcome.warned(
             f"The main manifests are locked; {len(unlocked)} other manifest(s) are not.",
             evidence_of(unlocked),
+        )
+    if pinned_only:
+        return Outcome.warned(
+            f"{len(pinned_only)} build file(s) pin every direct version but record no "
+            "transitive versions (no lock file).",
+            evidence_of(pinned_only),
         )
     if not judged:
         return Outcome.not_applicable("No manifest declares any dependency.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -250,6 +250,7 @@ def _shutdown_evidence(ctx: CheckContext) -> list[Evidence]:
     evidence = [
         ctx.evidence(s["path"], s["line"], s["excerpt"]) for s in d.signals(ctx, "shutdown.")
     ]
+    evidence += [default for _, default in frameworks.defaults(ctx, "graceful_shutdown")]
     for command in d.start_commands(ctx):
         text = command["command"]
         if _DRAINING_COMMANDS.search(text) or (
@@ -287,6 +288,11 @@ def _shutdown_evidence(ctx: CheckContext) -> list[Evidence]:
                     ctx.evidence(dockerfile["path"], item["line"], f"STOPSIGNAL {item['value']}")
                 )
     return evidence
+
+
+def _deployed(ctx: CheckContext) -> bool:
+    """The repository says how the service runs (image, workload, Procfile)."""
+    return bool(d.production_dockerfiles(ctx) or d.workloads(ctx) or d.procfile_processes(ctx))
 
 
 # The grace period the API server fills in when a manifest sets none.
@@ -349,6 +355,17 @@ def graceful_shutdown(ctx: CheckContext) -> Outcome:
     unreachable = [
         (f, item) for f in d.production_dockerfiles(ctx) for item in _shell_form_problems(f)
     ]
+    if not unreachable and _deployed(ctx):
+        # Decisions 1 and 2: the server the code runs is known and drains nothing by itself.
+        undrained = frameworks.leaving_to_app(ctx, "graceful_shutdown")
+        if undrained:
+            names = ", ".join(dict.fromkeys(item.framework.name for item in undrained))
+            return Outcome.failed(
+                f"{names} does not drain in-flight requests on SIGTERM by default, and no "
+                "signal handler, server setting, preStop hook or grace period was found.",
+                [ctx.evidence(i.path, i.line, f"{i.what}: no SIGTERM handling by default")
+                 for i in undrained[:5]],
+            )  # fmt: skip
     if unreachable:
         return Outcome.failed(
             "The image starts the app through /bin/sh (shell-form CMD/ENTRYPOINT without exec), "

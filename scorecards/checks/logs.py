@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws
+from scorecards.checks import frameworks, live_aws
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -85,6 +85,14 @@ def stdout(ctx: CheckContext) -> Outcome:
         return Outcome.passed(
             "Logs go to stdout/stderr; no file-based logging was found.",
             [ctx.evidence(s["path"], s["line"], s["excerpt"]) for s in console[:2]],
+        )
+    # Decision 2: the framework's documented default (Spring Boot, ASP.NET Core, Rails...).
+    defaults = frameworks.defaults(ctx, "logs_stdout")
+    if defaults:
+        names = ", ".join(dict.fromkeys(item.framework.name for item, _ in defaults))
+        return Outcome.passed(
+            f"No file-based logging found; {names} logs to the console by default.",
+            [evidence for _, evidence in defaults[:MAX_EVIDENCE]],
         )
     return Outcome.passed(
         f"No file-based logging found; {plural(len(code), 'production source file')} scanned."

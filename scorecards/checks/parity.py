@@ -283,6 +283,10 @@ def _production_kinds(ctx: CheckContext) -> dict[str, Evidence]:
         kind = signal["detail"].get("service")
         if kind and kind != "sql" and not _is_dev_file(signal["path"]) and _plausible(signal):
             found.setdefault(kind, ctx.evidence(signal["path"], signal["line"], signal["excerpt"]))
+    for signal in d.signals(ctx, "backing.client"):
+        kind = _multi_database_kind(signal)
+        if kind and not _is_dev_file(signal["path"]):
+            found.setdefault(kind, ctx.evidence(signal["path"], signal["line"], signal["excerpt"]))
     for signal in d.signals(ctx, "backing.django-database"):
         kind = _DJANGO_ENGINES.get(str(signal["detail"].get("engine")))
         if kind and not _is_dev_file(signal["path"]):
@@ -305,9 +309,40 @@ def _production_kinds(ctx: CheckContext) -> dict[str, Evidence]:
     return found
 
 
+# Toolkits that speak several databases (sqlx, SeaORM, Diesel): the item used names which.
+_MULTI_DATABASE_CLIENTS = frozenset({"sqlx", "sea_orm", "diesel"})
+_DRIVER_WORDS = (
+    (re.compile(r"postgres|\bPg[A-Z]\w*|\bPg\b"), "postgres"),
+    (re.compile(r"mysql|MySql"), "mysql"),
+)
+# A database URL whose fallback, when the variable is unset, is a SQLite file.
+_SQLITE_FALLBACK = re.compile(r"(?i)[\"'`]sqlite(?:3)?(?:\+\w+)?:")
+
+
+def _multi_database_kind(signal: dict) -> str | None:
+    if signal["detail"].get("client") not in _MULTI_DATABASE_CLIENTS:
+        return None
+    excerpt = str(signal.get("excerpt") or "")
+    return next((kind for pattern, kind in _DRIVER_WORDS if pattern.search(excerpt)), None)
+
+
+def _sqlite_fallbacks(ctx: CheckContext) -> list[Evidence]:
+    """``os.getenv("DATABASE_URL", "sqlite:///db.sqlite3")``, ``dj_database_url.config(
+    default="sqlite://...")``: wherever the variable is unset (a laptop), SQLite runs."""
+    found = []
+    for signal in [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]:
+        excerpt = str(signal.get("excerpt") or "")
+        if _SQLITE_FALLBACK.search(excerpt):
+            name = (signal.get("detail") or {}).get("name") or "the database URL"
+            found.append(
+                ctx.evidence(signal["path"], signal["line"], f"{name} falls back to SQLite")
+            )
+    return found
+
+
 def _substitutes(ctx: CheckContext) -> list[Evidence]:
     """Dev/local configuration that swaps a server database for an embedded one."""
-    found: list[Evidence] = []
+    found: list[Evidence] = _sqlite_fallbacks(ctx)
     for signal in d.signals(ctx, "backing.django-database"):
         if signal["detail"].get("engine") == "sqlite3" and _is_dev_file(signal["path"]):
             found.append(

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -153,6 +153,10 @@ def _self_evidence(ctx: CheckContext) -> tuple[list[Evidence], list[str]]:
         if str((manifest.get("details") or {}).get("sdk") or "") == "Microsoft.NET.Sdk.Web":
             servers.append("aspnet")
             evidence.append(ctx.evidence(manifest["path"], 1, "Sdk=Microsoft.NET.Sdk.Web"))
+    # Decision 2: an embedded server the framework table knows binds the app's own port.
+    for item, default in frameworks.defaults(ctx, "binds_port"):
+        servers.append(item.framework.name)
+        evidence.append(default)
     return evidence, servers
 
 
@@ -245,6 +249,7 @@ _HARDCODED_IN_COMMAND = re.compile(
     r"(?:--bind|-b)[= ]\s*['\"]?[\w.\[\]:]*:\d{2,5}\b|--port[= ]\s*\d{2,5}\b|"
     r"\bphp\s+(?:-\S+\s+)*-S\s+\S*:\d{2,5}|\brunserver\s+\S*:?\d{2,5}\b"
 )
+_PORT_FLAG = re.compile(r"\s(?:-p|--port)[= ]\s*\d{2,5}\b")
 _GUNICORN_BIND = re.compile(r"(?:--bind|\s-b)[= ]|\s-c\s|--config")
 
 
@@ -302,6 +307,9 @@ def _framework_env_port(ctx: CheckContext) -> list[Evidence]:
             and not gunicorn_config_literal
         ):
             evidence.append(ctx.evidence(command["path"], command["line"], text))
+    # A literal -p/--port on the start command overrides what the framework would read.
+    if not any(_PORT_FLAG.search(c["command"]) for c in d.start_commands(ctx)):
+        evidence += [default for _, default in frameworks.defaults(ctx, "port_from_env")]
     return evidence
 
 

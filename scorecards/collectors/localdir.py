@@ -97,6 +97,7 @@ class FactsBuilder:
             "scripts": [],
             "manifests": [],
             "lockfiles": [],
+            "too_large": [],
             "languages": {},
             "signals": [],
         }
@@ -135,9 +136,23 @@ class FactsBuilder:
             return None
 
     # -- one file -------------------------------------------------------------------------
+    def add_too_large(self, path: str) -> None:
+        """A file over the size cap: never read, but present (its name alone is a fact)."""
+        self.facts["too_large"].append(path)
+        lockfile = self._call("lockfile_info", path, "text")
+        if lockfile:
+            self.facts["lockfiles"].append({**lockfile, "too_large": True})
+            return
+        # The parser only names the ecosystem here: an empty body stands for the unread one.
+        manifest = self._call("parse_manifest", path, "text", "")
+        if manifest:
+            manifest = {k: v for k, v in manifest.items() if k not in ("error", "error_line")}
+            self.facts["manifests"].append({**manifest, "dependencies": [], "too_large": True})
+
     def add_file(self, path: str, data: bytes) -> None:
         if len(data) > self.max_file_bytes:
             self.facts["skipped"]["too_large"] += 1
+            self.add_too_large(path)
             return
         if walk.is_binary(data):
             self.facts["skipped"]["binary"] += 1
@@ -236,6 +251,7 @@ class FactsBuilder:
 
     def finish(self) -> dict:
         self.facts["paths"].sort()
+        self.facts["too_large"].sort()
         self.facts["languages"] = dict(sorted(self.languages.items()))
         for key in (
             "dockerfiles",
@@ -331,6 +347,8 @@ def collect_directory(path: str | Path, source: str = "local") -> dict:
             builder.error(rel, "text", f"unreadable: {exc.strerror or exc}")
             continue
         builder.add_file(rel, data)
+    for rel in listing.too_large:
+        builder.add_too_large(rel)
     facts = builder.finish()
     skipped = listing.skipped.as_dict()
     facts["skipped"] = {k: skipped[k] + facts["skipped"][k] for k in skipped}
@@ -459,7 +477,8 @@ def collect_entries(
         return True
 
     kept = [rel for rel in all_paths if selected(rel)]
-    too_large = sum(1 for rel in sorted(set(oversized)) if selected(rel))
+    too_large_paths = [rel for rel in sorted(set(oversized)) if selected(rel)]
+    too_large = len(too_large_paths)
     link_count = sum(1 for rel in sorted(set(links)) if selected(rel))
     builder = FactsBuilder(root_name, source, kept, max_file_bytes=max_file_bytes)
     wanted = frozenset(kept)
@@ -468,6 +487,8 @@ def collect_entries(
         if rel in wanted and rel not in seen:
             seen.add(rel)
             builder.add_file(rel, data)
+    for rel in too_large_paths:
+        builder.add_too_large(rel)
     for name, reason in rejected:
         builder.error(shown_name(name), "text", f"archive member rejected: {reason}")
     facts = builder.finish()

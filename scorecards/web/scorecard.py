@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorecards.checks.registry import FACTORS, CheckSpec, Factor, catalogue
+from scorecards.checks.remediation import order_remediation
 from scorecards.models import CheckResult, Scorecard, Service, Snapshot
 from scorecards.web.charts import score_colour_class
 from scorecards.web.evidence import ShownEvidence, shown_evidence
@@ -23,6 +24,7 @@ class CheckRow:
     spec: CheckSpec | None
     evidence: list[ShownEvidence]
     explanation: str
+    ecosystems: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -30,7 +32,9 @@ class CheckRow:
 
     @property
     def remediation(self):
-        return render_markdown(self.spec.remediation) if self.spec else ""
+        if not self.spec:
+            return ""
+        return render_markdown(order_remediation(self.spec.remediation, self.ecosystems))
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ def factor_sections(
                 spec=spec,
                 evidence=shown_evidence(result.evidence, service.repository, commit),
                 explanation=_explain(result.status, spec, scorecard.kinds, seen),
+                ecosystems=tuple(scorecard.ecosystems or ()),
             )
         )
     sections = []

@@ -100,7 +100,8 @@ def test_it_ignores_secrets_in_tests_and_deploy_manifest_env_entries():
     assert result_for(f"{SECRETS}/clean", "config.no-hardcoded-secrets").status == "pass"
 
 
-def test_it_warns_when_the_only_secret_is_an_env_lookup_default():
+def test_it_fails_when_the_only_secret_is_an_env_lookup_default():
+    # Catalogue decision 6: the fallback ships wherever the variable is unset.
     signal = {
         "rule": "secret.env-default",
         "path": "app/settings.py",
@@ -109,7 +110,7 @@ def test_it_warns_when_the_only_secret_is_an_env_lookup_default():
         "excerpt": 'KEY = os.getenv("KEY", "«redacted»")',
         "detail": {"type": "Default of an environment lookup", "name": "KEY"},
     }
-    assert result_from_facts({"signals": [signal]}, "config.no-hardcoded-secrets").status == "warn"
+    assert result_from_facts({"signals": [signal]}, "config.no-hardcoded-secrets").status == "fail"
 
 
 def test_it_fails_a_literal_secret_in_a_kubernetes_env_entry():

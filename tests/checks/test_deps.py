@@ -143,7 +143,7 @@ def test_it_accepts_a_pyproject_covered_by_a_pinned_requirements_file():
     assert result_from_facts(facts, "deps.lockfile").status == Status.PASS
 
 
-def test_it_accepts_a_maven_pom_with_exact_versions_and_managed_ones():
+def test_a_maven_pom_with_exact_versions_and_managed_ones_warns_for_lack_of_a_lock():
     facts = {
         "manifests": [
             manifest(
@@ -157,7 +157,10 @@ def test_it_accepts_a_maven_pom_with_exact_versions_and_managed_ones():
             )
         ]
     }
-    assert result_from_facts(facts, "deps.lockfile").status == Status.PASS
+    # Catalogue decision 7: deterministic direct versions, transitive ones unrecorded.
+    result = result_from_facts(facts, "deps.lockfile")
+    assert result.status == Status.WARN
+    assert "transitive" in result.evidence[0].excerpt
 
 
 def test_it_fails_a_gradle_build_with_a_dynamic_version():

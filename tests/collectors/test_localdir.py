@@ -34,6 +34,7 @@ CONTRACT_KEYS = {
     "scripts",
     "manifests",
     "lockfiles",
+    "too_large",
     "languages",
     "signals",
 }

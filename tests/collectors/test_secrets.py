@@ -62,7 +62,7 @@ def test_it_finds_the_django_insecure_secret_key_literal():
     "line",
     [
         'SECRET_KEY = os.environ["SECRET_KEY"]',
-        'SECRET_KEY = os.getenv("SECRET_KEY", "dev")',
+        'SECRET_KEY = os.getenv("SECRET_KEY", "changeme")',
         'password = "changeme"',
         'api_key = "your-api-key-here"',
         'token = "<TOKEN>"',
@@ -123,12 +123,14 @@ def test_it_finds_secret_named_literals_in_many_file_kinds(path, text, name):
 
 
 def test_it_finds_credentials_in_urls_but_not_placeholder_ones():
+    # Catalogue decision 6: "postgres" is a working password; only placeholders are exempt.
     text = (
         'DATABASE_URL = "postgres://app:S3cr3tPassw0rd@db.internal/app"\n'
         'LOCAL_URL = "postgres://postgres:postgres@localhost/app"\n'
+        'DOC_URL = "postgres://user:<password>@localhost/app"\n'
     )
     signals = find_secrets("app/settings.py", text)
-    assert rules(signals) == [(1, "secret.basic-auth")]
+    assert rules(signals) == [(1, "secret.basic-auth"), (2, "secret.basic-auth")]
     assert_not_leaked(signals, "S3cr3tPassw0rd")
 
 

@@ -91,6 +91,8 @@ _REFERENCE_SUFFIXES = frozenset(
         "KIND",
     }
 )
+# Client variables whose whole name is the secret (libpq, redis-cli): no word of theirs says so.
+_SECRET_WHOLE_NAMES = frozenset({"PGPASSWORD", "PGPASS", "REDISCLI_AUTH", "MYSQL_PWD"})
 # Helm charts name an already created Secret with existingSecret, existingSecretPasswordKey...
 _REFERENCE_PREFIXES = frozenset({"EXISTING", "USE", "ENABLE", "REQUIRE"})
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -108,6 +110,10 @@ def name_words(name: str) -> list[str]:
 def is_secret_name(name: str) -> bool:
     """True for names whose value is a secret itself (not a reference to one)."""
     words = name_words(name)
+    if "_".join(words) in _SECRET_WHOLE_NAMES or (
+        len(words) == 1 and words[0].endswith(("PASSWORD", "PASSWD")) and words[0] != "PASSWD"
+    ):
+        return True  # PGPASSWORD, REDISCLI_AUTH, MYSQLPASSWORD
     if not words or words == ["PWD"] or words[-1] in _REFERENCE_SUFFIXES:
         return False
     if words[0] in _REFERENCE_PREFIXES:
@@ -234,3 +240,29 @@ def redact_strings(value: Any) -> Any:
             out.append(redact_strings(item))
         return out
     return value
+
+
+# A backing service's *location*: a URL, a host or a DSN. A credential (DB_PASSWORD) or a
+# database name beside it does not say where the service is.
+_LOCATION_SUFFIXES = frozenset(
+    {"URL", "URI", "DSN", "HOST", "HOSTNAME", "HOSTS", "ENDPOINT", "ENDPOINTS", "ADDR",
+     "ADDRESS", "SERVER", "SERVERS", "BROKER", "BROKERS", "NODES", "QUEUE",
+     "TABLE", "BUCKET", "CONNSTR", "CONNECTIONSTRING"}
+)  # fmt: skip
+_LOCATION_PAIRS = frozenset(
+    {("CONNECTION", "STRING"), ("CONNECTION", "STRINGS"), ("QUEUE", "NAME"), ("TABLE", "NAME")}
+)
+_LOCATION_WHOLE_NAMES = frozenset({"DSN", "PGHOST", "PGSERVICE", "MONGODB", "REDIS"})
+
+
+def is_location_name(name: str) -> bool:
+    """True for names that carry where a backing service is (``DATABASE_URL``, ``PGHOST``,
+    ``spring.datasource.url``, ``ConnectionStrings:Default``), never for a credential."""
+    words = name_words(name)
+    if not words or is_secret_name(name):
+        return False
+    if "_".join(words) in _LOCATION_WHOLE_NAMES:
+        return True
+    if words[-1] in _LOCATION_SUFFIXES:
+        return True
+    return any(pair in _LOCATION_PAIRS for pair in zip(words, words[1:], strict=False))

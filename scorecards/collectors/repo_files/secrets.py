@@ -36,7 +36,12 @@ from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 
 from scorecards.checks.results import redact_url_passwords
-from scorecards.collectors.repo_files.redaction import REDACTED, is_secret_name, redact_text
+from scorecards.collectors.repo_files.redaction import (
+    REDACTED,
+    is_secret_name,
+    name_words,
+    redact_text,
+)
 from scorecards.collectors.repo_files.signals import language_of
 
 MAX_LINE_LENGTH = 2000
@@ -78,6 +83,31 @@ _SHELL_ASSIGNMENT = re.compile(
 _YAML_BARE_VALUE = re.compile(
     r"^\s*(?:-\s+)?(?P<name>[A-Za-z_][\w.-]*+)\s*:\s+(?P<value>[^\s'\"#{\[«][^#«]*?)\s*$"
 )
+# Catalogue decision 6: a working password fails whatever its strength; only these placeholders
+# (and templates, empty values) are exempt. Words like "postgres" or "root" are real defaults.
+_OBVIOUS_PLACEHOLDER = re.compile(
+    r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|---|"
+    r"example|dummy|sample|test|fake|redacted|placeholder|replace|"
+    r"^(none|null|nil|true|false|undefined|empty|todo|tbd|~|\.+)$|^\$[A-Za-z_])"
+)
+# Identifiers that only look random: ARNs, UUIDs, hex digests.
+_IDENTIFIER = re.compile(
+    r"^(arn:[\w-]+:|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$|"
+    r"[0-9a-f]{32}$|[0-9a-f]{40}$|[0-9a-f]{64}$|sha\d+[:-])"
+)
+_SECRET_LAST_WORDS = frozenset(
+    {"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
+     "CREDENTIAL", "CREDENTIALS", "SECRETKEY", "PRIVATEKEY", "ACCESSKEY", "AUTHKEY"}
+)  # fmt: skip
+_LABEL_WORDS = frozenset(
+    {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "credentials"}
+)
+# ADO.NET / JDBC / libpq key=value connection strings: "Host=db;Password=s3cret;".
+_CONNECTION_STRING_PASSWORD = re.compile(
+    r"(?:^|[;\"'\s])(?P<name>[Pp]assword|PASSWORD|[Pp]wd|PWD)\s*=\s*(?P<value>[^;\"'\s]{1,200})(?=;)"
+)
+# Translation catalogues map a "password" key to its label: not credentials.
+_LABEL_FILE = re.compile(r"(^|/)(locales?|i18n|l10n|lang|translations?)/", re.IGNORECASE)
 _DOTTED_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+\.[A-Za-z_][A-Za-z0-9_]*")
 _BARE_LANGUAGES = frozenset({"yaml", "properties", "ini", "conf", "env", "shell", "dockerfile"})
 
@@ -170,9 +200,48 @@ def _character_classes(value: str) -> int:
     )
 
 
+def is_identifier(value: str) -> bool:
+    """ARNs, UUIDs and digests look random but name or fingerprint something."""
+    return bool(_IDENTIFIER.match(value)) or bool(_DOTTED_PATH.fullmatch(value))
+
+
+def _names_a_secret_itself(name: str) -> bool:
+    """``DB_PASSWORD``, ``apiKey``, ``SECRET_KEY``: the last word is the secret, so a short
+    literal is its value; ``passwordLabel`` or ``PrivateKeyDetector`` name something else."""
+    words = name_words(name)
+    if not words:
+        return False
+    last = words[-1]
+    return (
+        last in _SECRET_LAST_WORDS
+        or last.endswith(("PASSWORD", "PASSWD"))
+        or (len(words) > 1 and words[-1] == "KEY" and is_secret_name("_".join(words[-2:])))
+        or "_".join(words) in ("REDISCLI_AUTH", "PGPASS")
+    )
+
+
+def is_working_password(name: str, value: str) -> bool:
+    """A literal assigned to a secret name that would work as one, however weak (decision 6)."""
+    if not _names_a_secret_itself(name):
+        return False
+    if len(value) < 3 or _OBVIOUS_PLACEHOLDER.search(value) or is_reference(value):
+        return False
+    if is_identifier(value) or "://" in value or value.startswith(("/", "./", "../", "~/")):
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", value):  # an env var name
+        return False
+    # {"password": "password"}, passwordLabel: "Password": a key or a label, not a value.
+    # POSTGRES_PASSWORD: postgres is a value: only the name's last or secret word is a label.
+    plain = re.sub(r"[^a-z0-9]", "", value.lower())
+    words = [w.lower() for w in name_words(name)]
+    return plain not in {"".join(words), words[-1], *_LABEL_WORDS}
+
+
 def looks_like_credential(value: str, min_length: int = 12) -> bool:
     """A literal that could be a real secret: long enough, varied, not a placeholder."""
     if len(value) < min_length or is_placeholder(value) or is_reference(value):
+        return False
+    if is_identifier(value):
         return False
     if "://" in value or value.startswith(("/", "./", "../", "~/")) or " " in value:
         return False
@@ -343,7 +412,11 @@ def _token_signal(
         return None  # AWS documentation keys (AKIAIOSFODNN7EXAMPLE)
     if kind == "aws-access-key" and not re.match(r"(A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)", value):
         kind = "aws-secret-key"
-    if kind == "basic-auth" and (is_placeholder(value) or _ENV_LOOKUP.search(line)):
+    if kind == "basic-auth" and (
+        _OBVIOUS_PLACEHOLDER.search(value)
+        or value.lower() in _LABEL_WORDS  # scheme://user:password@host in documentation
+        or _ENV_LOOKUP.search(line)
+    ):
         return None
     if kind == "private-key":
         hidden = []  # the header line itself is not secret; the key body is never read
@@ -366,18 +439,24 @@ def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> lis
     candidates = [(m["name"], m["value"]) for m in _QUOTED_ASSIGNMENT.finditer(line)]
     if bare and (assignment := _BARE_ASSIGNMENT.match(line)):
         candidates.append((assignment["name"], assignment["value"]))
+    if ";" in line:
+        candidates += [("Password", m["value"]) for m in _CONNECTION_STRING_PASSWORD.finditer(line)]
     env_lookup = bool(_ENV_LOOKUP.search(line))
+    labels = bool(_LABEL_FILE.search(path))
     for name, value in candidates:
-        if not is_secret_name(name) or not looks_like_credential(value):
+        if not is_secret_name(name):
+            continue
+        strong = looks_like_credential(value)
+        if not strong and (labels or not is_working_password(name, value)):
             continue
         if env_lookup:
-            if shannon_entropy(value) >= 3.5 and len(value) >= 16:
-                detail = {"type": "Default of an environment lookup", "name": name}
-                signals.append(
-                    _signal(path, lang, number, line, "secret.env-default", detail, [value])
-                )
+            # os.getenv("SECRET_KEY", "dev-secret"): the fallback ships wherever the variable
+            # is unset, so it is a literal credential too (decision 6).
+            detail = {"type": "Default of an environment lookup", "name": name}
+            signals.append(_signal(path, lang, number, line, "secret.env-default", detail, [value]))
             continue
-        detail = {"type": "Secret keyword literal", "name": name}
+        kind = "Secret keyword literal" if strong else "Literal password"
+        detail = {"type": kind, "name": name}
         signals.append(_signal(path, lang, number, line, "secret.keyword-literal", detail, [value]))
     return signals
 

@@ -103,6 +103,9 @@ class Listing:
     excluded_globs: list[str] = field(default_factory=list)
     git_listed: bool = False
     problems: list[tuple[str, str]] = field(default_factory=list)  # (folder, why not walked)
+    # Files over the size cap are not read, but they exist: a 1.3 MB package-lock.json still
+    # locks its manifest, so checks that need a file's presence are told about it.
+    too_large: list[str] = field(default_factory=list)
 
 
 def is_binary(data: bytes) -> bool:
@@ -184,8 +187,11 @@ def list_tree(root: Path, extra_excludes: list[str]) -> Listing:
         if matches_any(rel, extra_excludes):
             listing.skipped.excluded += 1
             continue
+        oversized_before = listing.skipped.too_large
         if _keep_file(os.path.join(root, rel), root_real, listing.skipped):
             listing.paths.append(rel)
+        elif listing.skipped.too_large > oversized_before:
+            listing.too_large.append(rel)
     return listing
 
 

@@ -50,6 +50,12 @@ _READ_FORMS = {
     "js_destructure": r"\}\s*=\s*process\.env(?P<{}>)\b(?![.\[])",
     "js_meta": rf"\bimport\.meta\.env\.{_NAME}",
     "deno": rf"\bDeno\.env\.get\(\s*{_Q}{_NAME}{_Q}",
+    # Schemas validated against process.env (Joi, zod, yup, envalid validators), whose keys are
+    # the variables: PORT: Joi.number().default(3000), PORT: port({ default: 3000 }).
+    "js_schema": r"(?<![\w$.])(?P<{}>[A-Z][A-Z0-9_]*)\s*:\s*(?:(?:Joi|joi|z|zod|yup|envalid)"
+    r"(?:\.\w+)+|port|num|str|bool|url|host)\(",
+    # convict: { port: { format: "port", default: 8080, env: "PORT" } }
+    "js_convict": rf"\benv\s*:\s*{_Q}{_ENV_NAME}{_Q}",
     # Go
     "go_getenv": rf"\bos\.(?:Getenv|LookupEnv)\(\s*(?:\"{_NAME}\")?",
     "go_viper_auto": r"\bviper\.(?:AutomaticEnv|SetEnvPrefix)(?P<{}>)\(",
@@ -112,7 +118,8 @@ _FAMILY_FORMS: dict[frozenset[str], tuple[str, ...]] = {
         "call_env", "py_decouple", "helper",
     ),
     frozenset({"javascript", "typescript"}): (
-        "js_dot", "js_item", "js_destructure", "js_meta", "deno", "helper",
+        "js_dot", "js_item", "js_destructure", "js_meta", "deno", "js_schema", "js_convict",
+        "helper",
     ),
     frozenset({"go"}): ("go_getenv", "go_viper_auto", "go_viper_bind", "go_tag", "helper"),
     frozenset({"java", "kotlin", "scala", "groovy"}): (

@@ -105,10 +105,13 @@ _PORT_SETTING_FORMS = {
     "spring": r"^\s*server\.port\s*[=:]\s*(?P<spring>\S.*)$",
     "puma": r"^\s*port\s+(?P<puma>\S.*)$",
     "gunicorn": r"^\s*bind\s*=\s*(?P<gunicorn>\S.*)$",
+    # uWSGI serves HTTP itself with http-socket (or its http router); socket= is uwsgi protocol
+    # behind a web server, so it is not matched.
+    "uwsgi": r"^\s*(?:http-socket|http)\s*[=:]\s*(?P<uwsgi>\S.*)$",
 }
 _PORT_SETTING_FILES = (
     r"(?i)((^|/)(application|bootstrap)[\w.-]*\.(properties|ya?ml)"
-    r"|(^|/)puma\.rb|(^|/)gunicorn[\w.-]*\.py|(^|/)gunicorn\.conf)$"
+    r"|(^|/)puma\.rb|(^|/)gunicorn[\w.-]*\.py|(^|/)gunicorn\.conf|(^|/)uwsgi[\w.-]*\.(ini|ya?ml))$"
 )
 
 
@@ -122,7 +125,7 @@ def _port_setting_detail(match: re.Match[str], line: str) -> dict | None:
     literal = re.search(r"(?<![\w$])(\d{2,5})\b", value)
     # Any environment lookup, including project helpers such as `_env_int("PORT", 8000)`.
     env = bool(
-        _ENV_ON_LINE.search(value) or re.search(r"(?i)\$\{|env|['\"][A-Z_]*PORT['\"]", value)
+        _ENV_ON_LINE.search(value) or re.search(r"(?i)\$\{|\$\(|env|['\"][A-Z_]*PORT['\"]", value)
     )
     return {"setting": setting, "port": literal.group(1) if literal else None, "env": env}
 
@@ -136,7 +139,7 @@ RULES = [
     ),
     SignalRule(
         id="server.port-setting",
-        languages=frozenset({"properties", "yaml", "ruby", "python", "conf"}),
+        languages=frozenset({"properties", "yaml", "ruby", "python", "conf", "ini"}),
         pattern=_port_setting_pattern(),
         detail=_port_setting_detail,
         files=_PORT_SETTING_FILES,
