@@ -16,6 +16,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+import portal.celery  # noqa: F401  (binds @shared_task to the configured app; see portal/__init__)
 from scorecards import scanning
 from scorecards.models import Scan, Service
 
