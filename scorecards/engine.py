@@ -14,7 +14,7 @@ from scorecards.checks.context import CheckContext
 from scorecards.checks.kinds import detect_kinds
 from scorecards.checks.registry import CATALOGUE_VERSION, all_checks, catalogue
 from scorecards.checks.results import CheckResult, Evidence, Outcome, Status, fingerprint
-from scorecards.scoring import Score, score_service
+from scorecards.scoring import Score, level_note, score_service
 from scorecards.waivers import Waiver, parse_waivers
 
 logger = logging.getLogger(__name__)
@@ -32,12 +32,28 @@ class Report:
     skipped: dict = field(default_factory=dict)
     parse_errors: list[dict] = field(default_factory=list)
 
+    @property
+    def uncounted_failing(self) -> int:
+        """Failing or warning results of factors outside the score (Beyond twelve)."""
+        return sum(
+            1
+            for r in self.results
+            if r.factor not in self.score.factors and r.status in (Status.FAIL, Status.WARN)
+        )
+
+    @property
+    def level_note(self) -> str:
+        return level_note(self.score, beyond_failing=self.uncounted_failing)
+
     def as_dict(self) -> dict:
         return {
             "service": self.service,
             "kinds": self.kinds,
             "score": self.score.score,
             "level": self.score.level,
+            "coverage": self.score.coverage,
+            "level_coverage": self.score.level_coverage,
+            "level_note": self.level_note,
             "factors": self.score.factors,
             "catalogue_version": self.catalogue_version,
             "commit": self.commit,
