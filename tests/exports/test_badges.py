@@ -15,8 +15,8 @@ def test_a_badge_shows_score_level_and_scan_date(api, org):
     card = org["orders"].latest_scorecard
     assert f"{card.score:.0f} · Gold" in svg
     assert (
-        f"<title>12-factor {card.score:.0f} · Gold: orders, scanned {card.created_at:%Y-%m-%d}"
-        in svg
+        f"<title>12-factor {card.score:.0f} · Gold · 100% decided: orders, scanned "
+        f"{card.created_at:%Y-%m-%d}" in svg
     )
     assert response["Cache-Control"] == "private, max-age=300"
 
