@@ -237,7 +237,8 @@ class TrendPoint:
 def score_trend(
     now: datetime, days: int = TREND_DAYS, team: Team | None = None
 ) -> list[TrendPoint]:
-    """Per day, the average of the score each live service had at the end of that day: 1 query.
+    """Per day, the average of the score each live service had at the end of that day (scores
+    with enough coverage only, as every average here): 1 query.
 
     Rather than probing every (service, day) pair, each scorecard carries the *change* it made
     to its service's score (score minus the previous scorecard's, via LAG). Summed per day, the
@@ -254,7 +255,9 @@ def score_trend(
     if team is not None:
         services = services.filter(team=team)
     baseline = services.annotate(sc=scorecard_as_of(start - timedelta(microseconds=1))).values("sc")
-    present = Case(When(score__isnull=True, then=Value(0)), default=Value(1))
+    # Only scores with enough coverage count, as in the team and org averages.
+    averaged = covered("") & Q(score__isnull=False)
+    present = Case(When(averaged, then=Value(1)), default=Value(0))
     previous = {"partition_by": [F("service_id")], "order_by": [F("created_at"), F("pk")]}
     changes = (
         Scorecard.objects.filter(service__in=services, created_at__lte=now)
@@ -266,7 +269,7 @@ def score_trend(
                 default=TruncDate("created_at", tzinfo=UTC),
                 output_field=DateField(),
             ),
-            value=Coalesce("score", Value(0.0)),
+            value=Case(When(averaged, then=F("score")), default=Value(0.0)),
             present=present,
         )
         .annotate(

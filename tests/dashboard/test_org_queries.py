@@ -263,3 +263,11 @@ def test_the_team_trend_leaves_out_barely_measured_scores_a_week_ago(now):
     row = org_queries.team_rows(now)[0]
     assert row.score_week_ago == 50.0
     assert row.group.score == 50.0 and row.trend == 0.0
+
+
+def test_the_daily_trend_leaves_out_barely_measured_scores(now):
+    team = make_team("platform")
+    record_scorecard(make_service("api", team), every_check("warn"), when=now - DAY)
+    _barely_measured("logging", team, now - DAY)
+    last = org_queries.score_trend(now, days=3)[-1]
+    assert (last.score, last.services) == (50.0, 1)
