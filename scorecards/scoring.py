@@ -146,13 +146,19 @@ def _percent(value: float | None) -> str:
     return "no" if value is None else f"{value:g} %"
 
 
-def level_note(score: Score, beyond_failing: int = 0) -> str:
-    """Why the service has its level, in words true of the results shown under it."""
+def level_note(score: Score, beyond_failing: int = 0, ingested: Iterable[str] | None = None) -> str:
+    """Why the service has its level, in words true of the results shown under it.
+
+    ``ingested``: the sources this scorecard had facts from, when known; the sources named
+    for the undecided checks are then those not ingested, if any.
+    """
     level = score.level
     if score.score is None:
         note = "No level: no check was decided, so there is nothing to grade."
     elif score.capped_from:
-        sources = ", ".join(sources_deciding(score.undecided)) or "more sources"
+        deciding = sources_deciding(score.undecided)
+        missing = [s for s in deciding if ingested is not None and s not in set(ingested)]
+        sources = ", ".join(missing or deciding) or "more sources"
         note = (
             f"{level}, capped: the results earn {score.capped_from}, but only "
             f"{_percent(score.level_coverage)} of the applicable critical and high checks "

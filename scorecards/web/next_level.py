@@ -94,8 +94,11 @@ class Grading:
     note: str
 
 
-def grading(results: Sequence[StoredResult], kinds: Iterable[str]) -> Grading:
-    """Why the results earn their level, in words true of those results."""
+def grading(
+    results: Sequence[StoredResult], kinds: Iterable[str], ingested: Iterable[str] | None = None
+) -> Grading:
+    """Why the results earn their level, in words true of those results (``ingested``: the
+    sources the scorecard had facts from)."""
     engine = _as_engine(results)
     score = score_service(engine, list(kinds))
     uncounted = sum(
@@ -103,4 +106,4 @@ def grading(results: Sequence[StoredResult], kinds: Iterable[str]) -> Grading:
         for r in engine
         if r.factor not in score.factors and r.status in (Status.FAIL, Status.WARN)
     )
-    return Grading(score, level_note(score, beyond_failing=uncounted))
+    return Grading(score, level_note(score, beyond_failing=uncounted, ingested=ingested))

@@ -67,7 +67,8 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     target, suggestions = (
         to_next_level(results, scorecard.kinds, scorecard.level) if scorecard else (None, [])
     )
-    graded = grading(results, scorecard.kinds) if scorecard else None
+    ingested = {snapshot.source for snapshot in snapshots}
+    graded = grading(results, scorecard.kinds, ingested) if scorecard else None
     shown_scan = _scan_to_show(request, service)
     failing = [r.check_id for r in results if r.status in queries.FAILING]
     context = {

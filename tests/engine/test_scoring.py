@@ -173,3 +173,16 @@ def test_the_level_note_says_a_failing_beyond_twelve_check_is_not_in_the_score()
     assert "Gold" in note
     assert "every applicable check passes" not in note
     assert note.endswith("Beyond twelve: 1 failing check shown, not in the score.")
+
+
+def test_the_level_note_names_the_sources_not_ingested_first():
+    results = [
+        result("logs.ok", "logs", "high", Status.PASS),
+        result("codebase.vcs", "codebase", "high", Status.UNKNOWN),
+    ]
+    score = score_service(results, kinds=[])
+    assert "Facts from aws, kubernetes would" in level_note(score, ingested={"github"})
+    # Every deciding source was read: they are still the ones to look at.
+    assert "Facts from aws, github, kubernetes would" in level_note(
+        score, ingested={"aws", "github", "kubernetes"}
+    )
