@@ -15,6 +15,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from scorecards.directory_scoring import NotADirectoryToScore, score_directory
+from scorecards.engine import Report
+from scorecards.reports.json_report import render_json
+from scorecards.reports.sarif import render_sarif
+from scorecards.reports.text import render_text
+
 PROG = "manage.py score_repo"
 
 
@@ -54,24 +60,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", default=None, help=argparse.SUPPRESS)
 
 
-def _render(report: Any, fmt: str, verbose: bool) -> str:
+def _render(report: Report, fmt: str, verbose: bool) -> str:
     if fmt == "json":
-        from scorecards.reports.json_report import render_json
-
         return render_json(report)
     if fmt == "sarif":
-        from scorecards.reports.sarif import render_sarif
-
         return json.dumps(render_sarif(report), indent=2, ensure_ascii=False) + "\n"
-    from scorecards.reports.text import render_text
-
     return render_text(report, verbose=verbose)
 
 
 def run(options: dict[str, Any], out: Callable[[str], Any], err: Callable[[str], Any]) -> int:
     """Score ``options["path"]`` and write the report; the exit status (UsageError: 2)."""
-    from scorecards.directory_scoring import NotADirectoryToScore, score_directory
-
     threshold = None if options["fail_under"] is None else _score_threshold(options["fail_under"])
     today = _day(options["today"]) if options["today"] else date.today()
     try:
