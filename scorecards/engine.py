@@ -31,6 +31,9 @@ class Report:
     waiver_problems: list[str] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)
     parse_errors: list[dict] = field(default_factory=list)
+    # Sources the facts came from (catalogue names; "github" stands for any repository), when
+    # known: the level note then names the ones that were not read.
+    ingested: tuple[str, ...] | None = None
 
     @property
     def uncounted_failing(self) -> int:
@@ -43,7 +46,7 @@ class Report:
 
     @property
     def level_note(self) -> str:
-        return level_note(self.score, beyond_failing=self.uncounted_failing)
+        return level_note(self.score, beyond_failing=self.uncounted_failing, ingested=self.ingested)
 
     def as_dict(self) -> dict:
         return {
@@ -154,4 +157,10 @@ def evaluate_service(
         waiver_problems=problems,
         skipped=repo.get("skipped", {}),
         parse_errors=repo.get("errors", []),
+        ingested=_ingested(ctx),
     )
+
+
+def _ingested(ctx: CheckContext) -> tuple[str, ...]:
+    read = {"github": ctx.repo, "aws": ctx.aws, "kubernetes": ctx.kubernetes}
+    return tuple(sorted(source for source, facts in read.items() if facts is not None))

@@ -37,3 +37,13 @@ def test_scoring_an_empty_directory_imports_no_cloud_client_celery_or_orm(tmp_pa
     imported = imported_modules(run.stderr)
     assert "scorecards.engine" in imported  # the probe sees the command's own imports
     assert imported & NOT_FOR_A_DIRECTORY == set()
+
+
+def test_a_directory_report_knows_only_the_repository_was_read(tmp_path):
+    from datetime import date
+
+    from scorecards.directory_scoring import score_directory
+
+    report = score_directory(tmp_path, today=date(2026, 11, 25))
+    # So a capped level's note names aws and kubernetes, not the repository it just read.
+    assert report.ingested == ("github",)
