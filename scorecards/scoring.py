@@ -146,36 +146,38 @@ def _percent(value: float | None) -> str:
     return "no" if value is None else f"{value:g} %"
 
 
+_EARNED = {
+    "Gold": "Gold: every twelve-factor check that was decided passes.",
+    "Silver": "Silver: every decided critical and high check passes; a medium or low one does not.",
+    "Bronze": "Bronze: every decided critical check passes; a high check does not.",
+    "None": "No level: a critical check does not pass.",
+}
+
+
+def _capped_reason(score: Score, ingested: Iterable[str] | None) -> str:
+    deciding = sources_deciding(score.undecided)
+    read = set(ingested) if ingested is not None else set(deciding)
+    sources = ", ".join([s for s in deciding if s not in read] or deciding) or "more sources"
+    return (
+        f"{score.level}, capped: the results earn {score.capped_from}, but only "
+        f"{_percent(score.level_coverage)} of the applicable critical and high checks were "
+        f"decided ({score.capped_from} needs {LEVEL_COVERAGE[score.capped_from]:g} %). "
+        f"Facts from {sources} would decide the rest."
+    )
+
+
 def level_note(score: Score, beyond_failing: int = 0, ingested: Iterable[str] | None = None) -> str:
     """Why the service has its level, in words true of the results shown under it.
 
     ``ingested``: the sources this scorecard had facts from, when known; the sources named
     for the undecided checks are then those not ingested, if any.
     """
-    level = score.level
     if score.score is None:
         note = "No level: no check was decided, so there is nothing to grade."
     elif score.capped_from:
-        deciding = sources_deciding(score.undecided)
-        missing = [s for s in deciding if ingested is not None and s not in set(ingested)]
-        sources = ", ".join(missing or deciding) or "more sources"
-        note = (
-            f"{level}, capped: the results earn {score.capped_from}, but only "
-            f"{_percent(score.level_coverage)} of the applicable critical and high checks "
-            f"were decided ({score.capped_from} needs "
-            f"{LEVEL_COVERAGE[score.capped_from]:g} %). Facts from {sources} would decide "
-            "the rest."
-        )
-    elif level == "Gold":
-        note = "Gold: every twelve-factor check that was decided passes."
-    elif level == "Silver":
-        note = (
-            "Silver: every decided critical and high check passes; a medium or low check does not."
-        )
-    elif level == "Bronze":
-        note = "Bronze: every decided critical check passes; a high check does not."
+        note = _capped_reason(score, ingested)
     else:
-        note = "No level: a critical check does not pass."
+        note = _EARNED.get(score.level, _EARNED["None"])
     if score.score is not None:
         note += f" Coverage {_percent(score.coverage)} of the applicable checks decided."
     if beyond_failing:
