@@ -157,6 +157,8 @@ _EARNED = {
 def _capped_reason(score: Score, ingested: Iterable[str] | None) -> str:
     deciding = sources_deciding(score.undecided)
     read = set(ingested) if ingested is not None else set(deciding)
+    if "local" in read:  # a repository on disk answers the checks whose source is "github"
+        read.add("github")
     sources = ", ".join([s for s in deciding if s not in read] or deciding) or "more sources"
     return (
         f"{score.level}, capped: the results earn {score.capped_from}, but only "

@@ -182,6 +182,7 @@ def test_the_level_note_names_the_sources_not_ingested_first():
     ]
     score = score_service(results, kinds=[])
     assert "Facts from aws, kubernetes would" in level_note(score, ingested={"github"})
+    assert "Facts from aws, kubernetes would" in level_note(score, ingested={"local"})
     # Every deciding source was read: they are still the ones to look at.
     assert "Facts from aws, github, kubernetes would" in level_note(
         score, ingested={"aws", "github", "kubernetes"}
