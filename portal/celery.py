@@ -9,6 +9,9 @@ from datetime import datetime
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Queue
+
+from portal.queues import QUEUES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -25,6 +28,9 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     # Beat answers `celery inspect ping` (celerybeat@<hostname>) while it ticks: its liveness probe.
     beat_enable_remote_control=True,
+    # Declared, so a worker started without -Q (Procfile, compose, tests) consumes every queue;
+    # the Kubernetes worker Deployments narrow it with -Q (portal/queues.py, docs/scaling.md).
+    task_queues=[Queue(name) for name in QUEUES],
 )
 app.autodiscover_tasks()
 

@@ -24,11 +24,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
-from kombu import Queue
 
 from portal.env import envbool, envcron, envint, envlist, envstr
 from portal.logging import logging_config
-from portal.queues import QUEUES
 from portal.sso import sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -251,9 +249,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # One queue per source, plus scoring and webhooks (portal/queues.py, docs/scaling.md).
 CELERY_TASK_ROUTES = ("portal.queues.route_task",)
 CELERY_TASK_DEFAULT_QUEUE = "scoring"
-# Declared, so a worker started without -Q (Procfile, compose, tests) consumes every queue;
-# the Kubernetes worker Deployments narrow it with -Q.
-CELERY_TASK_QUEUES = [Queue(name) for name in QUEUES]
+# The queues themselves are declared in portal/celery.py: kombu's Queue is not imported here,
+# so commands that never send a task (score_repo) do not load kombu.
 # Beat's own bookkeeping file: a scratch location, so a read-only image filesystem works.
 CELERY_BEAT_SCHEDULE_FILENAME = envstr(
     "CELERY_BEAT_SCHEDULE_FILENAME",

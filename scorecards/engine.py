@@ -15,7 +15,7 @@ from scorecards.checks.kinds import detect_kinds
 from scorecards.checks.registry import CATALOGUE_VERSION, all_checks, catalogue
 from scorecards.checks.remediation import detected_ecosystems, order_remediation
 from scorecards.checks.results import CheckResult, Evidence, Outcome, Status, fingerprint
-from scorecards.scoring import Score, score_service
+from scorecards.scoring import Score, level_note, score_service
 from scorecards.waivers import Waiver, parse_waivers
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,22 @@ class Report:
     parse_errors: list[dict] = field(default_factory=list)
     # Detected languages, most telling first: remediation examples are ordered by them.
     ecosystems: list[str] = field(default_factory=list)
+    # Sources the facts came from (catalogue names; "github" stands for any repository), when
+    # known: the level note then names the ones that were not read.
+    ingested: tuple[str, ...] | None = None
+
+    @property
+    def uncounted_failing(self) -> int:
+        """Failing or warning results of factors outside the score (Beyond twelve)."""
+        return sum(
+            1
+            for r in self.results
+            if r.factor not in self.score.factors and r.status in (Status.FAIL, Status.WARN)
+        )
+
+    @property
+    def level_note(self) -> str:
+        return level_note(self.score, beyond_failing=self.uncounted_failing, ingested=self.ingested)
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +59,9 @@ class Report:
             "kinds": self.kinds,
             "score": self.score.score,
             "level": self.score.level,
+            "coverage": self.score.coverage,
+            "level_coverage": self.score.level_coverage,
+            "level_note": self.level_note,
             "factors": self.score.factors,
             "catalogue_version": self.catalogue_version,
             "commit": self.commit,
@@ -153,4 +172,10 @@ def evaluate_service(
         skipped=repo.get("skipped", {}),
         parse_errors=repo.get("errors", []),
         ecosystems=ecosystems,
+        ingested=_ingested(ctx),
     )
+
+
+def _ingested(ctx: CheckContext) -> tuple[str, ...]:
+    read = {"github": ctx.repo, "aws": ctx.aws, "kubernetes": ctx.kubernetes}
+    return tuple(sorted(source for source, facts in read.items() if facts is not None))

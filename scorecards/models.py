@@ -289,6 +289,10 @@ class Scorecard(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     score = models.FloatField(null=True)
     level = models.CharField(max_length=20, blank=True)
+    # Weighted % of the applicable counted checks that were decided (not unknown), and the
+    # same over the critical and high checks, which caps the level (scorecards/scoring.py).
+    coverage = models.FloatField(null=True, blank=True)
+    level_coverage = models.FloatField(null=True, blank=True)
     # {"codebase": 100.0, "deps": 62.5, ...}; a factor with no conclusive check is null.
     factors = models.JSONField(default=dict)
     # {"pass": 30, "fail": 4, "warn": 1, "unknown": 3, "na": 6, "waived": 0}

@@ -40,6 +40,8 @@ def record_scorecard(
         scan=scan,
         score=score.score,
         level=score.level,
+        coverage=score.coverage,
+        level_coverage=score.level_coverage,
         factors=score.factors,
         counts=status_counts(results),
         kinds=list(kinds),

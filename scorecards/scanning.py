@@ -25,7 +25,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
@@ -34,7 +33,7 @@ from django.utils import timezone
 from scorecards import carry_over
 from scorecards import sources as src
 from scorecards.checks.context import CheckContext
-from scorecards.collectors.localdir import collect_directory
+from scorecards.directory_scoring import NotADirectoryToScore, score_directory  # noqa: F401
 from scorecards.discovery import (
     ClaimConflict,
     DiscoveryKeys,
@@ -45,7 +44,7 @@ from scorecards.discovery import (
     slice_kubernetes,
     slugify,
 )
-from scorecards.engine import Report, evaluate_service
+from scorecards.engine import evaluate_service
 from scorecards.models import (
     Facts,
     Scan,
@@ -64,37 +63,6 @@ from scorecards.waivers import Waiver as EngineWaiver
 logger = logging.getLogger(__name__)
 
 REPO_SOURCES = ("github", "local")
-
-
-class NotADirectoryToScore(ValueError):
-    """The path given to score does not exist or is not a directory."""
-
-
-def score_directory(
-    path: str | Path,
-    today: date,
-    service: str | None = None,
-    apply_repository_waivers: bool = True,
-) -> Report:
-    """Analyse a repository on disk and score it; no database, no network.
-
-    There is nobody to approve the repository's own waivers here: they apply (within the
-    365-day limit) labelled as repository waivers, unless ``apply_repository_waivers`` is off.
-    """
-    root = Path(path)
-    if not root.exists():
-        raise NotADirectoryToScore(f"{path}: no such directory")
-    if not root.is_dir():
-        raise NotADirectoryToScore(f"{path}: not a directory")
-    facts = collect_directory(root.resolve())
-    if service is None and not facts.get("root"):
-        service = root.resolve().name
-    return evaluate_service(
-        CheckContext(repo=facts),
-        today=today,
-        service=service,
-        apply_repository_waivers=apply_repository_waivers,
-    )
 
 
 # --- requesting a scan --------------------------------------------------------------------

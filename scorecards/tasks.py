@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+import portal.celery  # noqa: F401  (binds @shared_task to the configured app; see portal/__init__)
 from scorecards import scanning
 from scorecards.models import Scan, Service
 

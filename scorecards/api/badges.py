@@ -52,6 +52,9 @@ def badge_for(service: Service) -> str:
     if card is None or card.score is None:
         return render_badge("not scanned", UNSCORED, f"{LABEL}: {service.name} not scanned yet")
     value = f"{card.score:.0f} · {card.level}"
+    if card.coverage is not None:
+        # A score without its coverage reads as more than it is (a 100 on 8 decided checks).
+        value += f" · {card.coverage:.0f}% decided"
     title = f"{LABEL} {value}: {service.name}, scanned {card.created_at:%Y-%m-%d %H:%M} UTC"
     return render_badge(value, COLOURS.get(card.level, UNSCORED), title)
 

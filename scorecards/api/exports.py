@@ -15,7 +15,7 @@ from scorecards.checks.results import Evidence, Status
 from scorecards.engine import Report
 from scorecards.models import FACTOR_KEYS, CheckResult, Scorecard, Service
 from scorecards.reports.sarif import render_sarif
-from scorecards.scoring import Score
+from scorecards.scoring import Score, score_service
 
 STATUSES = ("pass", "fail", "warn", "unknown", "na", "waived")
 # A spreadsheet runs a cell starting with these as a formula; names come from repositories.
@@ -40,7 +40,8 @@ def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
 def services_csv(services) -> str:
     """One row per service: team, level, score, and the score of every factor."""
     services = services.select_related("team", "latest_scorecard").order_by("slug")
-    header = ["service", "name", "team", "repository", "level", "score", "commit", "scanned_at"]
+    header = ["service", "name", "team", "repository", "level", "score", "coverage", "commit"]
+    header += ["scanned_at"]
     header += list(FACTOR_KEYS)
 
     def rows():
@@ -54,6 +55,7 @@ def services_csv(services) -> str:
                 s.repository,
                 card.level if card else "",
                 card.score if card else None,
+                card.coverage if card else None,
                 card.commit if card else "",
                 card.created_at.isoformat() if card else "",
                 *[factors.get(key) for key in FACTOR_KEYS],
@@ -68,13 +70,15 @@ def teams_csv(team_slug: str | None = None) -> str:
     teams = teams_with_scores()
     if team_slug:
         teams = teams.filter(slug=team_slug)
-    header = ["team", "name", "services", "score", *LEVELS, "unscored"]
+    header = ["team", "name", "services", "score", "coverage", "low_coverage", *LEVELS]
+    header += ["unscored"]
     rows = []
     for team in teams:
         levels = level_counts(Service.objects.filter(team=team, retired=False))
         score = None if team.mean_score is None else round(team.mean_score, 1)
+        coverage = None if team.mean_coverage is None else round(team.mean_coverage, 1)
         rows.append(
-            [team.slug, team.name, team.service_count, score]
+            [team.slug, team.name, team.service_count, score, coverage, team.low_coverage]
             + [levels[k] for k in (*LEVELS, "unscored")]
         )
     return to_csv(header, rows)
@@ -124,10 +128,20 @@ def report_of(card: Scorecard) -> Report:
                 waiver=row.waiver,
             )
         )
+    # The stored verdict, with the cap and undecided checks graded again from the same results.
+    graded = score_service(results, card.kinds)
     return Report(
         service=card.service.slug,
         kinds=card.kinds,
-        score=Score(factors=card.factors, score=card.score, level=card.level),
+        score=Score(
+            factors=card.factors,
+            score=card.score,
+            level=card.level,
+            coverage=card.coverage,
+            level_coverage=card.level_coverage,
+            capped_from=graded.capped_from,
+            undecided=graded.undecided,
+        ),
         results=results,
         catalogue_version=card.catalogue_version,
         commit=card.commit or None,

@@ -20,6 +20,8 @@ def scorecard_brief(scorecard: Scorecard | None) -> dict | None:
         "id": scorecard.pk,
         "score": scorecard.score,
         "level": scorecard.level,
+        "coverage": scorecard.coverage,
+        "level_coverage": scorecard.level_coverage,
         "commit": scorecard.commit,
         "created_at": _time(scorecard.created_at),
     }
@@ -83,6 +85,8 @@ def team(row: Team) -> dict:
         "name": row.name,
         "services": row.service_count,
         "score": None if row.mean_score is None else round(row.mean_score, 1),
+        "coverage": None if row.mean_coverage is None else round(row.mean_coverage, 1),
+        "low_coverage": row.low_coverage,
     }
 
 

@@ -6,19 +6,37 @@ from django.db.models import Avg, Count, Q
 
 from scorecards.broker import queue_depths  # noqa: F401  (re-exported for portal.metrics)
 from scorecards.models import Scan, Service, Team
+from scorecards.scoring import AVERAGE_COVERAGE_FLOOR
 
 LEVELS = ("Gold", "Silver", "Bronze", "None")
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def active_services():
     return Service.objects.filter(retired=False)
 
 
+def covered(prefix: str = "latest_scorecard__") -> Q:
+    """Scorecards with enough coverage to count in an average (docs/checks-guide.md)."""
+    return Q(**{f"{prefix}coverage__gte": AVERAGE_COVERAGE_FLOOR})
+
+
+def under_floor(prefix: str = "latest_scorecard__") -> Q:
+    """Scored, but with too little coverage to count in an average: counted apart."""
+    return Q(**{f"{prefix}score__isnull": False}) & ~covered(prefix)
+
+
 def teams_with_scores():
     live = Q(services__retired=False)
+    prefix = "services__latest_scorecard__"
     return Team.objects.annotate(
         service_count=Count("services", filter=live),
-        mean_score=Avg("services__latest_scorecard__score", filter=live),
+        mean_score=Avg(f"{prefix}score", filter=live & covered(prefix)),
+        mean_coverage=Avg(f"{prefix}coverage", filter=live),
+        low_coverage=Count("services", filter=live & under_floor(prefix)),
     ).order_by("name")
 
 
@@ -40,7 +58,11 @@ def team_scores() -> list[dict]:
     services = active_services()
     by_team = (
         services.values("team__slug", "latest_scorecard__level")
-        .annotate(n=Count("pk"), score=Avg("latest_scorecard__score"))
+        .annotate(
+            n=Count("pk"),
+            averaged=Count("pk", filter=covered()),
+            score=Avg("latest_scorecard__score", filter=covered()),
+        )
         .order_by()
     )
     grouped: dict[str, dict] = {}
@@ -50,8 +72,8 @@ def team_scores() -> list[dict]:
         level = row["latest_scorecard__level"] or "unscored"
         entry["levels"][level] = entry["levels"].get(level, 0) + row["n"]
         if row["score"] is not None:
-            entry["total"] += row["score"] * row["n"]
-            entry["scored"] += row["n"]
+            entry["total"] += row["score"] * row["averaged"]
+            entry["scored"] += row["averaged"]
     for entry in grouped.values():
         score = round(entry["total"] / entry["scored"], 1) if entry["scored"] else None
         rows.append({"team": entry["team"], "score": score, "levels": entry["levels"]})
@@ -76,11 +98,13 @@ def scan_durations() -> dict[str, float]:
 
 def org_summary() -> dict:
     services = active_services()
-    mean = services.aggregate(score=Avg("latest_scorecard__score"))["score"]
+    means = services.aggregate(
+        score=Avg("latest_scorecard__score", filter=covered()),
+        coverage=Avg("latest_scorecard__coverage"),
+        low_coverage=Count("pk", filter=under_floor()),
+    )
     factor_totals: dict[str, list[float]] = {}
-    for factors in services.exclude(latest_scorecard=None).values_list(
-        "latest_scorecard__factors", flat=True
-    ):
+    for factors in services.filter(covered()).values_list("latest_scorecard__factors", flat=True):
         for key, value in (factors or {}).items():
             if value is not None:
                 factor_totals.setdefault(key, []).append(value)
@@ -88,7 +112,9 @@ def org_summary() -> dict:
     return {
         "services": services.count(),
         "teams": Team.objects.count(),
-        "score": None if mean is None else round(mean, 1),
+        "score": _rounded(means["score"]),
+        "coverage": _rounded(means["coverage"]),
+        "low_coverage": means["low_coverage"],
         "levels": level_counts(services),
         "factors": {
             key: round(sum(values) / len(values), 1) for key, values in factor_totals.items()

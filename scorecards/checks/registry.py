@@ -116,11 +116,15 @@ def _spec_from_entry(entry: dict, source_file: str) -> CheckSpec:
     )
 
 
+# Our own files, read on every run of the CLI: libyaml's loader when built in (5x faster).
+_CATALOGUE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def catalogue() -> dict[str, CheckSpec]:
     specs: dict[str, CheckSpec] = {}
     for path in sorted(CATALOGUE_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CATALOGUE_LOADER) or {}
         for entry in data.get("checks", []):
             spec = _spec_from_entry(entry, path.name)
             if spec.id in specs:

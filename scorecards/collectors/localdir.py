@@ -66,6 +66,41 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
     return value if callable(value) else None
 
 
+# Each parser is imported when the first file needs it: an empty or small repository does not
+# pay for HCL or secret-detection libraries it never uses (score_repo's start-up time).
+PARSERS = {
+    "parse_manifest": ("manifests", "parse_manifest"),
+    "lockfile_info": ("manifests", "lockfile_info"),
+    "parse_terraform": ("terraform", "parse_terraform"),
+    "parse_procfile": ("procfile", "parse_procfile"),
+    "parse_env_file": ("envfiles", "parse_env_file"),
+    "parse_codeowners": ("codeowners", "parse_codeowners"),
+    "parse_script": ("scripts", "parse_script"),
+    "scan_source": ("source_scan", "scan_source"),
+    "find_secrets": ("secrets", "find_secrets"),
+    "language_of": ("signals", "language_of"),
+}
+
+
+class _LazyParsers:
+    """Parser functions by name, each looked up on first use (None when unavailable)."""
+
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self._table = table
+        self._loaded: dict[str, Callable[..., Any] | None] = {}
+
+    def get(self, name: str) -> Callable[..., Any] | None:
+        if name not in self._loaded:
+            where = self._table.get(name)
+            self._loaded[name] = _optional(*where) if where else None
+        return self._loaded[name]
+
+    __getitem__ = get
+
+    def __setitem__(self, name: str, function: Callable[..., Any] | None) -> None:
+        self._loaded[name] = function
+
+
 class FactsBuilder:
     """Accumulates the facts of one repository, one file at a time."""
 
@@ -103,18 +138,7 @@ class FactsBuilder:
         }
         self.chart_dirs = chart_dirs_of(all_paths)
         self.languages: Counter[str] = Counter()
-        self.parsers = {
-            "parse_manifest": _optional("manifests", "parse_manifest"),
-            "lockfile_info": _optional("manifests", "lockfile_info"),
-            "parse_terraform": _optional("terraform", "parse_terraform"),
-            "parse_procfile": _optional("procfile", "parse_procfile"),
-            "parse_env_file": _optional("envfiles", "parse_env_file"),
-            "parse_codeowners": _optional("codeowners", "parse_codeowners"),
-            "parse_script": _optional("scripts", "parse_script"),
-            "scan_source": _optional("source_scan", "scan_source"),
-            "find_secrets": _optional("secrets", "find_secrets"),
-            "language_of": _optional("signals", "language_of"),
-        }
+        self.parsers = _LazyParsers(PARSERS)
         programming = _optional_value("signals", "PROGRAMMING_LANGUAGES")
         self.counted_languages = frozenset(programming or ()) | {"shell"}
 

@@ -88,6 +88,9 @@ def render_sarif(report: Report) -> dict:
                 "properties": {
                     "score": report.score.score,
                     "level": report.score.level,
+                    "coverage": report.score.coverage,
+                    "levelCoverage": report.score.level_coverage,
+                    "levelNote": report.level_note,
                     "catalogueVersion": report.catalogue_version,
                 },
             }

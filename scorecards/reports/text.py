@@ -5,6 +5,7 @@ from __future__ import annotations
 from scorecards.checks.registry import FACTORS
 from scorecards.checks.results import Status
 from scorecards.engine import Report
+from scorecards.scoring import factor_score
 
 SYMBOLS = {
     Status.PASS: "PASS",
@@ -36,15 +37,21 @@ def _format_score(value: float | None) -> str:
     return f"{value:g}"
 
 
+def _format_coverage(value: float | None) -> str:
+    return "none applicable" if value is None else f"{value:g} % decided"
+
+
 def render_text(report: Report, verbose: bool = False) -> str:
     out: list[str] = []
     kinds = ", ".join(report.kinds) or "no deployable kind detected"
     out.append(f"Twelve-factor scorecard — {report.service}  ({kinds})")
     out.append(
         f"Score {_format_score(report.score.score)} / 100 · Level {report.score.level} · "
+        f"Coverage {_format_coverage(report.score.coverage)} · "
         f"catalogue {report.catalogue_version}"
         + (f" · commit {report.commit[:12]}" if report.commit else "")
     )
+    out.append(report.level_note)
     by_factor: dict[str, list] = {}
     for result in report.results:
         by_factor.setdefault(result.factor, []).append(result)
@@ -52,8 +59,10 @@ def render_text(report: Report, verbose: bool = False) -> str:
         results = by_factor.get(factor.key, [])
         if not results:
             continue
-        score = report.score.factors.get(factor.key)
-        suffix = "" if factor.twelve else "  (not in the score)"
+        # A factor outside the score still shows its own results' score, never "not measured"
+        # above decided checks.
+        score = report.score.factors.get(factor.key, factor_score(results))
+        suffix = "" if factor.twelve else "  (shown, not in the score)"
         out.append("")
         out.append(f"{factor.number}. {factor.title} — {_format_score(score)}{suffix}")
         for result in results:

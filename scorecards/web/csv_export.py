@@ -65,9 +65,11 @@ FACTOR_COLUMNS = [FACTOR_BY_KEY[key].title for key in TWELVE_FACTOR_KEYS]
 def teams_table(now: datetime) -> Table:
     header = ["team", "services", "scored", "average score", "score 7 days ago", "trend"]
     header += [f"{level} services" for level in LEVELS]
+    header += ["coverage", "not averaged (low coverage)"]
     rows = (
         [r.name, r.group.services, r.group.scored, r.group.score, r.score_week_ago, r.trend]
         + [r.group.levels[level] for level in LEVELS]
+        + [r.group.coverage, r.group.low_coverage]
         for r in org_queries.team_rows(now)
     )
     return header, rows
@@ -139,9 +141,10 @@ def team_services_table(team: Team, now: datetime) -> Table:
     rows = (
         [s.name, s.score, s.level, s.score_week_ago, s.trend, s.scanned_at]
         + [s.factors[key] for key in TWELVE_FACTOR_KEYS]
+        + [s.coverage]
         for s in org_queries.team_services(team, now)
     )
-    return header + FACTOR_COLUMNS, rows
+    return header + FACTOR_COLUMNS + ["coverage"], rows
 
 
 TEAM_TABLES: dict[str, Callable[[Team, datetime], Table]] = {

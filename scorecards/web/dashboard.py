@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from scorecards.checks.registry import FACTOR_BY_KEY, TWELVE_FACTOR_KEYS
 from scorecards.models import Team
-from scorecards.scoring import LEVELS
+from scorecards.scoring import AVERAGE_COVERAGE_FLOOR, LEVELS
 from scorecards.web import csv_export, history_cache, org_queries
 from scorecards.web.charts import Series, line_chart, score_colour_class
 
@@ -146,6 +146,7 @@ def org(request: HttpRequest) -> HttpResponse:
         "waiver_counts": org_queries.waiver_counts(now),
         "coverage": org_queries.source_coverage(),
         "page_rows": PAGE_ROWS,
+        "coverage_floor": f"{AVERAGE_COVERAGE_FLOOR:g}",
         # The team table and the heatmap (50 teams × 12 factors) are rendered once per data
         # version and five minutes, as the rows they show (templates/dashboard/org.html).
         "fragments": f"{version}:{_period(now)}",
@@ -166,6 +167,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         "cells": _heat_cells(rows[0]) if rows else [],
         "factors": FACTORS,
         "levels": LEVELS,
+        "coverage_floor": f"{AVERAGE_COVERAGE_FLOOR:g}",
         "services": [
             (service, score_colour_class(service.score))
             for service in org_queries.team_services(team, now)

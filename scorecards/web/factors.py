@@ -8,7 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from scorecards.checks.registry import FACTOR_BY_KEY, FACTORS, catalogue
-from scorecards.scoring import HALF_WEIGHT_FACTORS_FOR_SERVERLESS
+from scorecards.scoring import (
+    AVERAGE_COVERAGE_FLOOR,
+    HALF_WEIGHT_FACTORS_FOR_SERVERLESS,
+    LEVEL_COVERAGE,
+)
 from scorecards.web import history_cache, queries
 from scorecards.web.factor_guide import GUIDE
 from scorecards.web.markdown_text import render_markdown
@@ -29,7 +33,12 @@ def factor_list(request: HttpRequest) -> HttpResponse:
         rows.append(
             {"factor": factor, "text": GUIDE[factor.key], "checks": len(checks), "rate": total}
         )
-    return render(request, "factors/list.html", {"rows": rows})
+    rule = {
+        "gold": f"{LEVEL_COVERAGE['Gold']:g}",
+        "silver": f"{LEVEL_COVERAGE['Silver']:g}",
+        "floor": f"{AVERAGE_COVERAGE_FLOOR:g}",
+    }
+    return render(request, "factors/list.html", {"rows": rows, "coverage_rule": rule})
 
 
 @login_required

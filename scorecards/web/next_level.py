@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from scorecards.checks.results import CheckResult, Status
-from scorecards.scoring import LEVELS, score_service
+from scorecards.scoring import LEVELS, Score, level_note, score_service
 
 # Which severities must pass for each level (see scoring.level_of).
 _BLOCKING = {
@@ -84,3 +84,26 @@ def to_next_level(
         )
     suggestions.sort(key=lambda s: (-s.gain, s.check_id))
     return target, suggestions
+
+
+@dataclass(frozen=True)
+class Grading:
+    """The stored results graded again: the level's coverage, cap and note for the page."""
+
+    score: Score
+    note: str
+
+
+def grading(
+    results: Sequence[StoredResult], kinds: Iterable[str], ingested: Iterable[str] | None = None
+) -> Grading:
+    """Why the results earn their level, in words true of those results (``ingested``: the
+    sources the scorecard had facts from)."""
+    engine = _as_engine(results)
+    score = score_service(engine, list(kinds))
+    uncounted = sum(
+        1
+        for r in engine
+        if r.factor not in score.factors and r.status in (Status.FAIL, Status.WARN)
+    )
+    return Grading(score, level_note(score, beyond_failing=uncounted, ingested=ingested))

@@ -37,7 +37,7 @@ from django.db.models.functions import Cast, Coalesce, Lag, NullIf, TruncDate
 
 from scorecards.checks.registry import FACTOR_BY_KEY, TWELVE_FACTOR_KEYS, catalogue
 from scorecards.models import CheckResult, Scorecard, Service, SourceRun, Team, Waiver
-from scorecards.scoring import LEVELS
+from scorecards.scoring import AVERAGE_COVERAGE_FLOOR, LEVELS
 
 WEEK = timedelta(days=7)
 WAIVER_WARNING = timedelta(days=14)
@@ -68,13 +68,21 @@ def scorecard_as_of(when: datetime, column: str = "pk") -> Subquery:
     """``column`` of the outer service's last scorecard created at or before ``when``.
 
     A correlated subquery served by the (service, -created_at) index: one index probe per
-    service, inside the one query that uses it.
+    service, inside the one query that uses it. ``covered_score`` is the score where the
+    coverage is enough for an average, else null.
     """
-    return Subquery(
-        Scorecard.objects.filter(service=OuterRef("pk"), created_at__lte=when)
-        .order_by("-created_at", "-pk")
-        .values(column)[:1]
-    )
+    cards = Scorecard.objects.filter(service=OuterRef("pk"), created_at__lte=when)
+    if column == "covered_score":
+        cards = cards.annotate(
+            covered_score=Case(When(covered(""), then=F("score")), output_field=FloatField())
+        )
+    return Subquery(cards.order_by("-created_at", "-pk").values(column)[:1])
+
+
+def covered(prefix: str) -> Q:
+    """Scorecards with enough coverage to count in team and org averages: a service whose
+    checks were mostly left unknown must not lift (or sink) them (docs/checks-guide.md)."""
+    return Q(**{f"{prefix}coverage__gte": AVERAGE_COVERAGE_FLOOR})
 
 
 def _factor_average(key: str, prefix: str) -> Avg:
@@ -82,7 +90,7 @@ def _factor_average(key: str, prefix: str) -> Avg:
     # not count as 0. PostgreSQL's ->> yields SQL NULL for it, but Django's SQLite key
     # transform yields the text 'null' (which casts to 0), hence the NULLIF on both.
     text = NullIf(KeyTextTransform(key, f"{prefix}factors"), Value("null"))
-    return Avg(Cast(text, FloatField()))
+    return Avg(Cast(text, FloatField()), filter=covered(prefix))
 
 
 def _level_counts(prefix: str) -> dict[str, Count]:
@@ -106,9 +114,15 @@ class Group:
 
     services: int
     scored: int
-    score: float | None
+    score: float | None  # mean over the scored services with enough coverage
     levels: dict[str, int]
     factors: dict[str, float | None]
+    coverage: float | None = None  # mean coverage of every scored service
+    low_coverage: int = 0  # scored services left out of score and factors for low coverage
+
+    @property
+    def averaged(self) -> int:
+        return self.scored - self.low_coverage
 
     @classmethod
     def from_row(cls, row: dict) -> Group:
@@ -116,6 +130,8 @@ class Group:
             services=row["services"],
             scored=row["scored"],
             score=_rounded(row["score"]),
+            coverage=_rounded(row["coverage"]),
+            low_coverage=row["low_coverage"],
             levels={level: row[f"level_{level.lower()}"] for level in LEVELS},
             factors={key: _rounded(row[f"factor_{key}"]) for key in TWELVE_FACTOR_KEYS},
         )
@@ -127,7 +143,11 @@ def _group_aggregates() -> dict:
     return {
         "services": Count("pk"),
         "scored": Count(f"{prefix}score"),
-        "score": Avg(f"{prefix}score"),
+        "score": Avg(f"{prefix}score", filter=covered(prefix)),
+        "coverage": Avg(f"{prefix}coverage", filter=Q(**{f"{prefix}score__isnull": False})),
+        "low_coverage": Count(
+            "pk", filter=Q(**{f"{prefix}score__isnull": False}) & ~covered(prefix)
+        ),
         **_level_counts(prefix),
         **_factor_averages(prefix),
     }
@@ -177,7 +197,9 @@ def team_scores_as_of(when: datetime, team: Team | None = None) -> dict[str | No
     if team is not None:
         services = services.filter(team=team)
     rows = (
-        services.values("team__slug").annotate(score=Avg(scorecard_as_of(when, "score"))).order_by()
+        services.values("team__slug")
+        .annotate(score=Avg(scorecard_as_of(when, "covered_score")))
+        .order_by()
     )
     return {row["team__slug"]: row["score"] for row in rows}
 
@@ -215,7 +237,8 @@ class TrendPoint:
 def score_trend(
     now: datetime, days: int = TREND_DAYS, team: Team | None = None
 ) -> list[TrendPoint]:
-    """Per day, the average of the score each live service had at the end of that day: 1 query.
+    """Per day, the average of the score each live service had at the end of that day (scores
+    with enough coverage only, as every average here): 1 query.
 
     Rather than probing every (service, day) pair, each scorecard carries the *change* it made
     to its service's score (score minus the previous scorecard's, via LAG). Summed per day, the
@@ -232,7 +255,9 @@ def score_trend(
     if team is not None:
         services = services.filter(team=team)
     baseline = services.annotate(sc=scorecard_as_of(start - timedelta(microseconds=1))).values("sc")
-    present = Case(When(score__isnull=True, then=Value(0)), default=Value(1))
+    # Only scores with enough coverage count, as in the team and org averages.
+    averaged = covered("") & Q(score__isnull=False)
+    present = Case(When(averaged, then=Value(1)), default=Value(0))
     previous = {"partition_by": [F("service_id")], "order_by": [F("created_at"), F("pk")]}
     changes = (
         Scorecard.objects.filter(service__in=services, created_at__lte=now)
@@ -244,7 +269,7 @@ def score_trend(
                 default=TruncDate("created_at", tzinfo=UTC),
                 output_field=DateField(),
             ),
-            value=Coalesce("score", Value(0.0)),
+            value=Case(When(averaged, then=F("score")), default=Value(0.0)),
             present=present,
         )
         .annotate(
@@ -578,6 +603,7 @@ class TeamService:
     score_week_ago: float | None
     scanned_at: datetime | None
     factors: dict[str, float | None]
+    coverage: float | None = None
 
     @property
     def trend(self) -> float | None:
@@ -598,6 +624,7 @@ def team_services(team: Team, now: datetime) -> list[TeamService]:
             "name",
             "latest_scorecard__score",
             "latest_scorecard__level",
+            "latest_scorecard__coverage",
             "latest_scorecard__created_at",
             "latest_scorecard__factors",
             "score_week_ago",
@@ -609,6 +636,7 @@ def team_services(team: Team, now: datetime) -> list[TeamService]:
             name=row["name"],
             score=row["latest_scorecard__score"],
             level=row["latest_scorecard__level"] or "",
+            coverage=row["latest_scorecard__coverage"],
             score_week_ago=row["score_week_ago"],
             scanned_at=row["latest_scorecard__created_at"],
             factors={

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from scorecards.checks.registry import FACTORS, CheckSpec, Factor, catalogue
 from scorecards.checks.remediation import order_remediation
 from scorecards.models import CheckResult, Scorecard, Service, Snapshot
+from scorecards.scoring import factor_score
 from scorecards.web.charts import score_colour_class
 from scorecards.web.evidence import ShownEvidence, shown_evidence
 from scorecards.web.markdown_text import render_markdown
@@ -100,5 +101,9 @@ def factor_sections(
             key=lambda r: (STATUS_ORDER.get(r.result.status, 9), r.result.check_id),
         )
         score = scorecard.factors.get(factor.key)
+        if score is None and not factor.twelve:
+            # Outside the score, but its results still have a score of their own: the tile
+            # must not say "not measured" beside decided checks.
+            score = factor_score(r.result for r in rows)
         sections.append(FactorSection(factor, score, score_colour_class(score), rows))
     return sections

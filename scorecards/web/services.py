@@ -18,7 +18,7 @@ from scorecards.models import Scan, Service, ServiceClaimConflict
 from scorecards.scoring import LEVELS
 from scorecards.web import queries
 from scorecards.web.charts import Series, line_chart, score_colour_class
-from scorecards.web.next_level import to_next_level
+from scorecards.web.next_level import grading, to_next_level
 from scorecards.web.scorecard import factor_sections
 from scorecards.web.waivers import WaiverRequestForm
 
@@ -68,6 +68,8 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     target, suggestions = (
         to_next_level(results, scorecard.kinds, scorecard.level) if scorecard else (None, [])
     )
+    ingested = {snapshot.source for snapshot in snapshots}
+    graded = grading(results, scorecard.kinds, ingested) if scorecard else None
     shown_scan = _scan_to_show(request, service)
     failing = [r.check_id for r in results if r.status in queries.FAILING]
     context = {
@@ -77,6 +79,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": factor_sections(service, scorecard, results, snapshots) if scorecard else [],
         "snapshots": snapshots,
         "next_level": target,
+        "grading": graded,
         "suggestions": [(s, _title(s.check_id)) for s in suggestions],
         "chart": line_chart(
             [Series("Score", [(p.created_at, p.score) for p in points if p.score is not None])],

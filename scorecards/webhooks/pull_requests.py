@@ -12,18 +12,21 @@ from __future__ import annotations
 import logging
 import tempfile
 from datetime import date
+from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
 
 from scorecards.checks.context import CheckContext
+from scorecards.checks.registry import TWELVE_FACTOR_KEYS
 from scorecards.checks.results import Status
 from scorecards.collectors.github import GitHubClient, GitHubError, read_tarball
 from scorecards.engine import Report, evaluate_service
 from scorecards.models import PullRequestEvaluation, Service
 from scorecards.reports.locators import file_and_line
 from scorecards.scanning import approved_waivers
+from scorecards.scoring import coverage_of
 from scorecards.sources import github_config
 from scorecards.waivers import Waiver as EngineWaiver
 
@@ -156,11 +159,23 @@ def _store(service: Service, work: dict, report: Report) -> PullRequestEvaluatio
 # --- feedback ---------------------------------------------------------------------------
 
 
+def _coverage_text(evaluation: PullRequestEvaluation) -> str:
+    """`` · 82% decided``: the score's coverage, from the stored twelve-factor results."""
+    counted = [
+        SimpleNamespace(status=Status(r["status"]), severity=r["severity"])
+        for r in evaluation.results
+        if r.get("factor") in TWELVE_FACTOR_KEYS
+    ]
+    coverage = coverage_of(counted)
+    return "" if coverage is None else f" · {coverage:g}% decided"
+
+
 def _score_text(evaluation: PullRequestEvaluation) -> str:
     score = "n/a" if evaluation.score is None else f"{evaluation.score:g}"
     delta = evaluation.delta
     change = "" if delta is None else f" ({delta:+g} vs. default branch)"
-    return f"12-factor {score} · {evaluation.level or 'None'}{change}"
+    level = evaluation.level or "None"
+    return f"12-factor {score} · {level}{_coverage_text(evaluation)}{change}"
 
 
 def annotations(evaluation: PullRequestEvaluation) -> list[dict]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from scorecards.checks.registry import catalogue
 from scorecards.models import ApiToken
-from tests.factories import make_service
+from tests.factories import make_service, record_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,36 @@ def test_the_service_list_costs_a_fixed_number_of_queries(api, org, django_asser
     # around that write and its release), the count and the page.
     with django_assert_max_num_queries(6):
         api("/api/v1/services")
+
+
+def _barely_measured(slug, team):
+    """100 / no Gold: one check passes, every other is unknown (the demo's `logging`)."""
+    service = make_service(slug, team)
+    statuses = {check_id: "unknown" for check_id in catalogue()}
+    statuses["logs.stdout"] = "pass"
+    return record_scorecard(service, statuses)
+
+
+def test_a_scorecard_shows_its_coverage_and_a_sparse_one_gets_no_gold(api, org):
+    card = _barely_measured("sparse", org["orders"].team)
+    body = api("/api/v1/services/sparse").json()["latest_scorecard"]
+    assert body["score"] == 100.0
+    assert body["coverage"] == card.coverage and body["coverage"] < 10
+    assert body["level"] == "Bronze"
+    listed = api("/api/v1/services", team="payments").json()["results"]
+    assert {s["slug"]: s["latest_scorecard"]["coverage"] for s in listed}["orders"] == 100.0
+
+
+def test_a_barely_measured_service_does_not_lift_its_team_or_the_org(api, org):
+    before = api("/api/v1/teams").json()["results"]
+    summary_before = api("/api/v1/summary").json()
+    _barely_measured("sparse", org["orders"].team)
+
+    payments = next(t for t in api("/api/v1/teams").json()["results"] if t["slug"] == "payments")
+    assert payments["score"] == next(t for t in before if t["slug"] == "payments")["score"]
+    assert payments["low_coverage"] == 1
+    assert payments["coverage"] < 100
+    summary = api("/api/v1/summary").json()
+    assert summary["score"] == summary_before["score"]
+    assert summary["factors"] == summary_before["factors"]
+    assert (summary_before["low_coverage"], summary["low_coverage"]) == (0, 1)

@@ -230,3 +230,44 @@ def test_coverage_names_the_offline_exports_the_collectors_read(settings, tmp_pa
     coverage = {c.source: c for c in org_queries.source_coverage()}
     assert coverage["aws"].configured == [f"offline export {tmp_path / 'aws'}"]
     assert coverage["kubernetes"].configured == [f"offline export {tmp_path / 'cluster'}"]
+
+
+def _barely_measured(slug, team, when):
+    """100 on one decided check, every other unknown (the demo's `logging`)."""
+    statuses = every_check("unknown")
+    statuses["logs.stdout"] = "pass"
+    return record_scorecard(make_service(slug, team), statuses, when=when)
+
+
+def test_a_barely_measured_service_neither_lifts_the_org_nor_its_team(three_services, now):
+    payments = three_services[0]
+    card = _barely_measured("logging", payments, now - DAY)
+    assert card.score == 100.0 and card.coverage < 50
+
+    summary = org_queries.org_summary()
+    assert summary.score == 50.0  # still (100 + 50 + 0) / 3
+    assert summary.factors == dict.fromkeys(TWELVE_FACTOR_KEYS, 50.0)
+    assert (summary.scored, summary.low_coverage, summary.averaged) == (4, 1, 3)
+    assert summary.coverage == round((100.0 * 3 + card.coverage) / 4, 1)
+    rows = {row.slug: row for row in org_queries.team_rows(now)}
+    assert rows["payments"].group.score == 75.0  # (100 + 50) / 2
+    assert rows["payments"].group.low_coverage == 1
+    logging = next(s for s in org_queries.team_services(payments, now) if s.slug == "logging")
+    assert logging.coverage == card.coverage and logging.level == "Bronze"
+
+
+def test_the_team_trend_leaves_out_barely_measured_scores_a_week_ago(now):
+    team = make_team("platform")
+    record_scorecard(make_service("api", team), every_check("warn"), when=now - 10 * DAY)
+    _barely_measured("logging", team, now - 10 * DAY)
+    row = org_queries.team_rows(now)[0]
+    assert row.score_week_ago == 50.0
+    assert row.group.score == 50.0 and row.trend == 0.0
+
+
+def test_the_daily_trend_leaves_out_barely_measured_scores(now):
+    team = make_team("platform")
+    record_scorecard(make_service("api", team), every_check("warn"), when=now - DAY)
+    _barely_measured("logging", team, now - DAY)
+    last = org_queries.score_trend(now, days=3)[-1]
+    assert (last.score, last.services) == (50.0, 1)

@@ -160,3 +160,25 @@ def test_team_services_csv(signed_in, org):
     rows = parse(signed_in.get("/dashboard/teams/payments/export/services.csv"))
     assert rows[0][:3] == ["service", "score", "level"]
     assert [row[0] for row in rows[1:]] == ["billing"]
+
+
+def test_dashboard_and_team_page_show_coverage_and_count_low_coverage_apart(signed_in, org):
+    statuses = every_check("unknown")
+    statuses["logs.stdout"] = "pass"
+    card = record_scorecard(make_service("logging", org), statuses)
+
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "1 service under 50 % coverage not averaged" in page
+    assert "(1 not averaged)" in page
+
+    team = signed_in.get("/dashboard/teams/payments/").content.decode()
+    assert "1 service under 50 % coverage not averaged" in team
+    assert f"{card.coverage:.0f} %" in team
+
+
+def test_team_csv_exports_carry_coverage(signed_in, org):
+    rows = parse(signed_in.get("/dashboard/export/teams.csv"))
+    assert rows[0][-2:] == ["coverage", "not averaged (low coverage)"]
+    assert {row[0]: row[-2:] for row in rows[1:]}["Search"] == ["100.0", "0"]
+    services = parse(signed_in.get("/dashboard/teams/payments/export/services.csv"))
+    assert services[0][-1] == "coverage" and services[1][-1] == "100.0"

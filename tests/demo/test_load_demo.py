@@ -149,3 +149,17 @@ def test_it_refuses_to_run_when_a_real_source_is_configured(db, settings):
     settings.GITHUB_ORGS = ["acme"]
     with pytest.raises(CommandError, match="real source"):
         call_command("load_demo", stdout=StringIO())
+
+
+def test_services_with_little_data_show_their_coverage_and_no_gold(demo, db):
+    cards = Scorecard.objects.filter(is_latest=True).select_related("service")
+    assert all(card.coverage is not None for card in cards if card.score is not None)
+    # `logging` scored 100 / Gold with 34 of its 44 checks unknown before levels needed coverage.
+    logging = next(card for card in cards if card.service.slug == "logging")
+    assert logging.coverage < 50
+    assert logging.level != "Gold"
+    for card in cards:
+        if card.level == "Gold":
+            assert card.level_coverage >= 90, card.service.slug
+        if card.score is None:
+            assert card.level == "None", card.service.slug

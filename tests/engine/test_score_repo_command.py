@@ -134,3 +134,29 @@ def test_the_command_writes_to_a_file_when_asked(tmp_path):
     report = json.loads(target.read_text())
     assert report["kinds"] == ["serverless"]
     assert report["factors"]["port_binding"] is None
+
+
+def test_every_format_shows_coverage_beside_the_score():
+    report = json_report(EXAMPLES / "legacy-shop")
+    assert 0 < report["coverage"] <= 100
+    assert 0 < report["level_coverage"] <= 100
+    assert f"Coverage {report['coverage']:g} %" in report["level_note"]
+
+    text = score_repo(str(EXAMPLES / "legacy-shop")).stdout
+    assert f"Coverage {report['coverage']:g} % decided" in text.splitlines()[1]
+
+    sarif = json.loads(score_repo(str(EXAMPLES / "legacy-shop"), "--format", "sarif").stdout)
+    properties = sarif["runs"][0]["properties"]
+    assert properties["coverage"] == report["coverage"]
+    assert properties["levelNote"] == report["level_note"]
+
+
+def test_beyond_twelve_failures_are_shown_with_their_score_and_said_to_be_outside_it():
+    report = json_report(EXAMPLES / "legacy-shop")
+    failing = [c for c in report["checks"] if c["factor"] == "beyond" and c["status"] == "fail"]
+    assert failing
+    assert f"Beyond twelve: {len(failing)} failing check" in report["level_note"]
+    text = score_repo(str(EXAMPLES / "legacy-shop")).stdout
+    beyond = next(line for line in text.splitlines() if "Beyond twelve —" in line)
+    assert "not measured" not in beyond
+    assert beyond.endswith("(shown, not in the score)")

@@ -18,8 +18,8 @@ def test_a_badge_shows_score_level_and_scan_date(api, org):
     card = org["orders"].latest_scorecard
     assert f"{card.score:.0f} · Gold" in svg
     assert (
-        f"<title>12-factor {card.score:.0f} · Gold: orders, scanned {card.created_at:%Y-%m-%d}"
-        in svg
+        f"<title>12-factor {card.score:.0f} · Gold · 100% decided: orders, scanned "
+        f"{card.created_at:%Y-%m-%d}" in svg
     )
     assert response["Cache-Control"] == "private, max-age=300"
 
@@ -56,3 +56,11 @@ def test_names_are_escaped_in_the_svg(api, org):
 
 def test_an_unknown_service_is_a_404(api, org):
     assert api("/badges/nope.svg").status_code == 404
+
+
+def test_a_badge_shows_coverage_beside_the_score(api, org):
+    card = org["orders"].latest_scorecard
+    card.coverage = 62.4
+    card.save(update_fields=["coverage"])
+    svg = api("/badges/orders.svg").content.decode()
+    assert f"{card.score:.0f} · Gold · 62% decided" in svg

@@ -54,3 +54,12 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_defused(api, org):
     record_scorecard(evil)
     rows = {r["service"]: r for r in _rows(api("/api/v1/exports/org.csv"))}
     assert rows["evil"]["name"] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_csv_exports_carry_coverage(api, org):
+    services = {r["service"]: r for r in _rows(api("/api/v1/exports/org.csv"))}
+    assert services["orders"]["coverage"] == str(org["orders"].latest_scorecard.coverage)
+    assert services["indexer"]["coverage"] == ""
+    teams = {r["team"]: r for r in _rows(api("/api/v1/exports/teams.csv"))}
+    assert teams["payments"]["coverage"] == "100.0"
+    assert teams["payments"]["low_coverage"] == "0"

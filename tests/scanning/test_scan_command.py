@@ -29,6 +29,8 @@ def test_sync_scan_prints_a_summary_per_source_and_service():
     assert "succeeded: 3 services, 132 check results" in text
     assert "local: done, 0 requests" in text
     assert "inventory-api" in text and "Gold" in text
+    inventory = Scorecard.objects.get(service__slug="inventory-api")
+    assert f"Gold  {inventory.coverage:g}% decided" in text
     assert Scorecard.objects.count() == 3
 
 

@@ -225,3 +225,39 @@ def test_changes_default_to_the_last_two_scans(client, viewer):
     record_scorecard(service, {"deps.lockfile": "fail"})
     response = client.get(reverse("services:changes", args=[service.slug]))
     assert [c.check_id for c in response.context["comparison"].regressed] == ["deps.lockfile"]
+
+
+def _sparse(slug="logging", team=None):
+    """One decided check passes, every other is unknown: 100, but not Gold."""
+    from scorecards.checks.registry import catalogue
+
+    statuses = {check_id: "unknown" for check_id in catalogue()}
+    statuses["logs.stdout"] = "pass"
+    service = make_service(slug, team)
+    return service, record_scorecard(service, statuses)
+
+
+def test_catalogue_and_scorecard_show_coverage_and_why_the_level_is_capped(client, viewer):
+    service, card = _sparse()
+    listing = client.get(reverse("services:list")).content.decode()
+    assert f"{card.coverage:.0f} %" in listing
+    assert card.score == 100 and card.level == "Bronze"
+
+    page = client.get(reverse("services:detail", args=[service.slug])).content.decode()
+    assert f"{card.coverage:.0f} % decided" in page
+    assert "Bronze, capped: the results earn Gold, but only" in page
+    assert "would decide the rest" in page
+    assert "Every applicable check passes" not in page
+
+
+def test_a_failing_beyond_twelve_check_is_named_under_a_gold_level(client, viewer):
+    service = make_service("admin-portal")
+    card = record_scorecard(service, {"security.non-root": "fail"})
+    assert card.level == "Gold"
+    page = client.get(reverse("services:detail", args=[service.slug])).content.decode()
+    assert "Every applicable check passes" not in page
+    assert "Beyond twelve: 1 failing check shown, not in the score." in page
+    beyond = page[page.index('id="factor-beyond"') :]
+    heading = beyond[: beyond.index("</h2>")]
+    assert "not measured" not in heading
+    assert "Beyond twelve: shown, not in the score." in beyond

@@ -84,7 +84,7 @@ def test_an_opened_pull_request_is_scored_and_reported_as_a_check_run(deliver, g
     assert len(notes) < ANNOTATIONS_PER_REQUEST  # one request is enough here
     ((method, path, body),) = github.posted
     assert (method, path) == ("POST", "/repos/acme-corp/orders/check-runs")
-    title = f"12-factor 26.3 · None ({evaluation.delta:+g} vs. default branch)"
+    title = f"12-factor 26.3 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch)"
     assert body == {
         "name": "12-factor scorecard: orders",
         "head_sha": HEAD,
@@ -136,7 +136,7 @@ def test_a_token_that_may_not_create_check_runs_gets_a_commit_status(deliver, gi
     assert github.posted[1][2] == {
         "state": "failure",
         "description": (
-            f"12-factor 26.3 · None ({evaluation.delta:+g} vs. default branch); "
+            f"12-factor 26.3 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch); "
             f"{regressions} regression(s)"
         ),
         "context": "12-factor/orders",

@@ -134,6 +134,9 @@ class Command(BaseCommand):
             )
         for card in cards.order_by("score"):
             stale = f"  (stale: {', '.join(card.stale_sources)})" if card.stale_sources else ""
-            self.stdout.write(f"  {card.service.name:<30} {card.score:>5} {card.level}{stale}")
+            coverage = "" if card.coverage is None else f"  {card.coverage:g}% decided"
+            self.stdout.write(
+                f"  {card.service.name:<30} {card.score:>5} {card.level}{coverage}{stale}"
+            )
         if scan.error:
             self.stdout.write(f"Problems:\n  {scan.error}")
