@@ -239,6 +239,8 @@ def scanned(django_db_setup, django_db_blocker, moto_endpoint, tmp_path_factory)
             with (
                 debug_logs() as logs,
                 override_settings(
+                    # The canary team comes from the sources' own tags and labels.
+                    DISCOVERY_CREATE_TEAMS=True,
                     LOCAL_REPOSITORIES=[str(repo)],
                     GITHUB_ORGS=[],
                     AWS_REGIONS=[REGION],

@@ -71,8 +71,8 @@ def test_an_opened_pull_request_is_scored_and_reported_as_a_check_run(deliver, g
         "price-cache",
     )
     assert evaluation.base_scorecard == base
-    assert evaluation.score == 26.3 and evaluation.level == "None"
-    assert evaluation.delta == round(26.3 - base.score, 1)
+    assert evaluation.score == 21.8 and evaluation.level == "None"
+    assert evaluation.delta == round(21.8 - base.score, 1)
     assert "deps.lockfile" not in evaluation.regressions  # failed before this PR too
     assert "config.no-hardcoded-secrets" in evaluation.regressions
     # The default branch's history is untouched.
@@ -84,7 +84,7 @@ def test_an_opened_pull_request_is_scored_and_reported_as_a_check_run(deliver, g
     assert len(notes) < ANNOTATIONS_PER_REQUEST  # one request is enough here
     ((method, path, body),) = github.posted
     assert (method, path) == ("POST", "/repos/acme-corp/orders/check-runs")
-    title = f"12-factor 26.3 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch)"
+    title = f"12-factor 21.8 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch)"
     assert body == {
         "name": "12-factor scorecard: orders",
         "head_sha": HEAD,
@@ -136,7 +136,7 @@ def test_a_token_that_may_not_create_check_runs_gets_a_commit_status(deliver, gi
     assert github.posted[1][2] == {
         "state": "failure",
         "description": (
-            f"12-factor 26.3 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch); "
+            f"12-factor 21.8 · None · 81.9% decided ({evaluation.delta:+g} vs. default branch); "
             f"{regressions} regression(s)"
         ),
         "context": "12-factor/orders",
