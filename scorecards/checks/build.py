@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from scorecards.checks import charts
 from scorecards.checks import deployables as d
 from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
@@ -160,26 +161,12 @@ _DEV_DEPLOY_PATH = re.compile(
 
 
 def _chart_of(ctx: CheckContext, template_path: str) -> tuple[dict, dict] | None:
-    """(values.yaml data, Chart.yaml data) of the chart a template belongs to."""
-    charts = [
-        doc
-        for doc in d.documents(ctx, "helm_chart", production_only=False)
-        if template_path.startswith(posixpath.dirname(doc["path"]) + "/")
-        or posixpath.dirname(doc["path"]) == ""
-    ]
-    if not charts:
+    """(default values, Chart.yaml data) of the chart a template belongs to; a sub-chart's values
+    include what its parent chart sets for it."""
+    folder = charts.chart_of(ctx, template_path)
+    if folder is None:
         return None
-    chart = max(charts, key=lambda doc: doc["path"].count("/"))
-    chart_dir = posixpath.dirname(chart["path"])
-    values: dict = {}
-    for doc in d.documents(ctx, "helm_values", production_only=False):
-        if doc["path"] in (
-            posixpath.join(chart_dir, "values.yaml"),
-            posixpath.join(chart_dir, "values.yml"),
-        ):
-            values = next((data for _, data in d.iter_docs(doc) if isinstance(data, dict)), {})
-    chart_data = next((data for _, data in d.iter_docs(chart) if isinstance(data, dict)), {})
-    return values, chart_data
+    return charts.chart_values(ctx, folder), charts.chart_metadata(ctx, folder)
 
 
 def _helm_value(term: str, values: dict, chart: dict) -> object:

@@ -113,11 +113,15 @@ def k8s_objects(ctx: CheckContext) -> list[dict]:
     Returns dicts ``{"path", "line", "entry", "object", "templated"}``.
     """
 
+    from scorecards.checks.charts import disabled_by
+
     def compute() -> list[dict]:
         objects = []
         for category in ("k8s", "helm_template"):
             for document in documents(ctx, category):
                 for entry, data in iter_docs(document):
+                    if category == "helm_template" and disabled_by(ctx, document["path"], entry):
+                        continue  # disabled is absent: it does not render by default
                     if isinstance(data, dict) and data.get("kind"):
                         objects.append(
                             {
@@ -610,12 +614,13 @@ def helm_lookup(values: dict, dotted: str) -> object:
 def resolve_helm(ctx: CheckContext, template_path: str, value: object) -> object:
     """A templated value with its ``{{ .Values.x }}`` placeholders filled from the chart's
     default ``values.yaml``; placeholders it cannot fill are left as written."""
+    from scorecards.checks.charts import values_for
+
     if not isinstance(value, str) or "{{" not in value:
         return value
-    primary = [v for v in helm_values(ctx, template_path) if v["primary"]]
-    if not primary:
+    data = values_for(ctx, template_path)
+    if not data:
         return value
-    data = primary[0]["data"]
     whole = _HELM_VALUE.fullmatch(value.strip())
     if whole:
         found = helm_lookup(data, whole.group(1))

@@ -434,6 +434,47 @@ def _detemplate_line(line: str) -> str:
     return f"{prefix}{key}{json.dumps(value)}"
 
 
+# Bounded body so a long line of unclosed actions cannot make the scan quadratic.
+_CONTROL = re.compile(r"\{\{-?\s*(if|else\s+if|else|with|range|define|block|end)\b([^}]{0,300})\}\}")
+MAX_GUARD = 200
+
+
+def helm_guards(text: str) -> list[list[str | None]]:
+    """Per line (0-based) of a Helm template: the ``if`` conditions it renders under.
+
+    ``None`` stands for a branch that cannot be read as one condition (``else``, ``with``,
+    ``range``): the checks then treat it as rendered. Lets a check see that a document gated by
+    ``{{- if .Values.autoscaling.enabled }}`` is off when the chart's values say false.
+    """
+    stack: list[str | None] = []
+    per_line: list[list[str | None]] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        per_line.append(list(stack))
+        for match in _CONTROL.finditer(line):
+            keyword, rest = match.group(1), " ".join(match.group(2).rstrip("-").split())
+            if keyword == "if":
+                stack.append(rest[:MAX_GUARD])
+            elif keyword in ("with", "range", "define", "block"):
+                stack.append(None)
+            elif keyword == "end":
+                if stack:
+                    stack.pop()
+            elif stack:  # else / else if: the branch no longer follows the condition
+                stack[-1] = None
+    return per_line
+
+
+def _attach_guards(docs: list[dict], text: str) -> None:
+    """Each templated document gets the conditions open at its first line (those that wrap it)."""
+    per_line = helm_guards(text)
+    for entry in docs:
+        index = (entry.get("line") or 1) - 1
+        guards = per_line[index] if 0 <= index < len(per_line) else []
+        entry["guards"] = [g for g in guards if g]
+        if None in guards:
+            entry["guards_partial"] = True
+
+
 # ---------------------------------------------------------------------------------------------
 # Classification
 
@@ -683,6 +724,8 @@ def parse_document(
             category = _guess_category_of_broken(text)
         if category == "other":
             return None, parsed.error
+    if templated:
+        _attach_guards(parsed.docs, text)
     for entry in parsed.docs:
         redact_tree(entry["data"])
         if len(json.dumps(entry["data"], ensure_ascii=False)) > MAX_LINES_BYTES:

@@ -1,0 +1,248 @@
+"""Helm charts as they render by default: values (sub-chart values included) and what they switch
+off, and which workloads are the app's own (catalogue 2026.12, decisions 5 and 8).
+
+Pure views over repository facts, memoised per service like ``deployables``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from scorecards.checks import deployables as d
+from scorecards.checks.context import CheckContext
+
+
+def chart_dirs(ctx: CheckContext) -> list[str]:
+    """Folders holding a ``Chart.yaml`` ("" for the root), deepest first."""
+
+    def compute() -> list[str]:
+        folders = {
+            posixpath.dirname(doc["path"])
+            for doc in d.documents(ctx, "helm_chart", production_only=False)
+        }
+        for doc in d.documents(ctx, "helm_template", production_only=False):
+            path = f"/{doc['path']}"
+            if "/templates/" in path:  # a chart whose Chart.yaml was not ingested
+                folders.add(path.split("/templates/", 1)[0].lstrip("/"))
+        return sorted(folders, key=lambda f: (-f.count("/") - bool(f), f))
+
+    return ctx.memo("chart_dirs", compute)
+
+
+def chart_of(ctx: CheckContext, path: str) -> str | None:
+    """The innermost chart folder holding ``path``."""
+    for folder in chart_dirs(ctx):
+        if folder == "" or path.startswith(folder + "/"):
+            return folder
+    return None
+
+
+def _parent_chart(ctx: CheckContext, folder: str) -> tuple[str, str] | None:
+    """(parent chart folder, sub-chart name) when ``folder`` is ``<parent>/charts/<name>``."""
+    head, _, name = folder.rpartition("/")
+    parent, _, charts = head.rpartition("/")
+    if charts != "charts" or not name:
+        return None
+    return (parent, name) if parent in chart_dirs(ctx) else None
+
+
+def _first_mapping(document: dict) -> dict:
+    return next((data for _, data in d.iter_docs(document) if isinstance(data, dict)), {})
+
+
+def _own_values(ctx: CheckContext, folder: str) -> dict:
+    wanted = {posixpath.join(folder, "values.yaml"), posixpath.join(folder, "values.yml")}
+    for doc in d.documents(ctx, "helm_values", production_only=False):
+        if doc["path"] in wanted:
+            return _first_mapping(doc)
+    return {}
+
+
+def chart_metadata(ctx: CheckContext, folder: str) -> dict:
+    wanted = {posixpath.join(folder, "Chart.yaml"), posixpath.join(folder, "Chart.yml")}
+    for doc in d.documents(ctx, "helm_chart", production_only=False):
+        if doc["path"] in wanted:
+            return _first_mapping(doc)
+    return {}
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def chart_values(ctx: CheckContext, folder: str) -> dict:
+    """A chart's default values; a sub-chart's own values under what its parent sets for it
+    (``<subchart>.replicaCount`` in the parent's values.yaml wins, as Helm merges them)."""
+
+    def compute() -> dict:
+        values = _own_values(ctx, folder)
+        parent = _parent_chart(ctx, folder)
+        if parent is not None:
+            parent_values = chart_values(ctx, parent[0])
+            scoped = parent_values.get(parent[1])
+            if isinstance(scoped, dict):
+                values = _merge(values, scoped)
+            if isinstance(parent_values.get("global"), dict):
+                values = _merge(values, {"global": parent_values["global"]})
+        return values
+
+    return ctx.memo(f"chart_values:{folder}", compute)
+
+
+def values_for(ctx: CheckContext, path: str) -> dict | None:
+    """The default values a template at ``path`` renders with (None outside a chart)."""
+    folder = chart_of(ctx, path)
+    return None if folder is None else chart_values(ctx, folder)
+
+
+def lookup(values: dict, dotted: str) -> object:
+    current: object = values
+    for part in dotted.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+_TERM = re.compile(r"^\$?\.Values\.([\w.-]+)$")
+_QUOTED = re.compile(r"""^(["'`])(.*)\1$""")
+
+
+def _term(word: str, values: dict) -> tuple[bool, object]:
+    """(understood, value) of one word of a condition."""
+    match = _TERM.match(word)
+    if match:
+        return True, lookup(values, match.group(1))
+    quoted = _QUOTED.match(word)
+    if quoted:
+        return True, quoted.group(2)
+    if word in ("true", "false"):
+        return True, word == "true"
+    if re.fullmatch(r"-?\d+", word):
+        return True, int(word)
+    return False, None
+
+
+def _truthy(value: object) -> bool:
+    return value not in (None, False, 0, "", [], {})
+
+
+def evaluate(condition: str, values: dict) -> bool | None:
+    """A Helm ``if`` condition against default values: True, False, or None when it says more
+    than a value, ``not``, ``and``, ``or``, ``eq`` or ``ne`` (then it counts as rendered)."""
+    words = condition.replace("(", " ").replace(")", " ").split()
+    if not words:
+        return None
+    head, rest = words[0], words[1:]
+    if head == "not" and len(rest) == 1:
+        result = evaluate(rest[0], values)
+        return None if result is None else not result
+    if head in ("and", "or") and rest:
+        results = [evaluate(word, values) for word in rest]
+        if head == "and":
+            return False if False in results else (None if None in results else True)
+        return True if True in results else (None if None in results else False)
+    if head in ("eq", "ne") and len(rest) == 2:
+        (ok_a, a), (ok_b, b) = _term(rest[0], values), _term(rest[1], values)
+        if not (ok_a and ok_b):
+            return None
+        return (a == b) if head == "eq" else (a != b)
+    if len(words) == 1:
+        understood, value = _term(head, values)
+        return _truthy(value) if understood else None
+    return None
+
+
+def _subchart_condition(ctx: CheckContext, folder: str) -> tuple[str, str] | None:
+    """(condition, where it is declared) switching a sub-chart on, from its parent's Chart.yaml."""
+    parent = _parent_chart(ctx, folder)
+    if parent is None:
+        return None
+    for dependency in chart_metadata(ctx, parent[0]).get("dependencies") or []:
+        if not isinstance(dependency, dict):
+            continue
+        if parent[1] in (dependency.get("name"), dependency.get("alias")):
+            condition = dependency.get("condition")
+            if isinstance(condition, str) and condition.strip():
+                first = condition.split(",")[0].strip()
+                return first, posixpath.join(parent[0], "Chart.yaml")
+    return None
+
+
+def disabled_by(ctx: CheckContext, document_path: str, entry: dict) -> str | None:
+    """Why a templated document does not render with the chart's defaults, or None."""
+    folder = chart_of(ctx, document_path)
+    if folder is None:
+        return None
+    values = chart_values(ctx, folder)
+    for guard in entry.get("guards") or []:
+        if evaluate(guard, values) is False:
+            return f"{{{{ if {guard} }}}} is false by default"
+    while folder is not None:
+        sub = _subchart_condition(ctx, folder)
+        if sub is not None:
+            parent = _parent_chart(ctx, folder)
+            parent_values = chart_values(ctx, parent[0]) if parent else {}
+            if not _truthy(lookup(parent_values, sub[0])):
+                return f"sub-chart off by default ({sub[0]} in {sub[1]})"
+        parent = _parent_chart(ctx, folder)
+        folder = parent[0] if parent else None
+    return None
+
+
+# --- which workloads are the app's own (decision 8) -----------------------------------------
+
+LOAD_GENERATORS = re.compile(
+    r"(?i)\b(locust|k6|vegeta|jmeter|artillery|gatling|wrk2?|hey|fortio|loadgen|"
+    r"load[-_]?generator|load[-_]?test|loadtest|stress[-_]?test)\b"
+)
+# Off-the-shelf servers a chart may bundle as a dependency: not the app being scored.
+THIRD_PARTY_SERVERS = frozenset({
+    "postgres", "postgresql", "postgresql-ha", "mysql", "mariadb", "mariadb-galera", "mongo",
+    "mongodb", "redis", "redis-cluster", "valkey", "keydb", "memcached", "rabbitmq", "kafka",
+    "zookeeper", "elasticsearch", "opensearch", "etcd", "minio", "cassandra", "clickhouse",
+    "nats", "influxdb", "couchdb", "neo4j", "pgbouncer", "mssql-server", "mssql", "dragonfly",
+})  # fmt: skip
+
+
+def _image_repository(image: object) -> str:
+    name, _tag, _digest = d.split_image_ref(" ".join(str(image or "").split()))
+    return name.rsplit("/", 1)[-1].lower()
+
+
+def _subchart_name(ctx: CheckContext, path: str) -> str | None:
+    folder = chart_of(ctx, path)
+    parent = _parent_chart(ctx, folder) if folder is not None else None
+    return parent[1] if parent else None
+
+
+def not_the_app(ctx: CheckContext, workload: dict) -> str | None:
+    """Why a workload does not count against the app for probes and autoscaling, or None:
+    a load generator, a test hook, or an off-the-shelf database/cache/broker."""
+    obj = workload["object"]
+    metadata = obj.get("metadata") or {}
+    annotations = metadata.get("annotations") or {}
+    hook = str(annotations.get("helm.sh/hook", "")) if isinstance(annotations, dict) else ""
+    if "test" in hook or "/templates/tests/" in f"/{workload['path']}":
+        return "a Helm test hook"
+    images = [c["container"].get("image") for c in workload["containers"] if not c["init"]]
+    if workload.get("templated"):
+        images = [d.resolve_helm(ctx, workload["path"], image) for image in images]
+    if LOAD_GENERATORS.search(str(workload.get("name") or "")) or any(
+        LOAD_GENERATORS.search(_image_repository(image)) for image in images
+    ):
+        return "a load generator"
+    subchart = _subchart_name(ctx, workload["path"])
+    if subchart and subchart.lower() in THIRD_PARTY_SERVERS:
+        return f"the {subchart} sub-chart"
+    repositories = {_image_repository(image) for image in images if image}
+    if repositories and repositories <= THIRD_PARTY_SERVERS:
+        return f"an off-the-shelf server ({', '.join(sorted(repositories))})"
+    return None
