@@ -319,15 +319,32 @@ def _deploy_image_refs(ctx: CheckContext) -> list[dict]:
                     "line": d.line_of(res["entry"], res["pointer"]),
                 }
             )
-    for service in d.compose_services(ctx):
-        if "deploy" in service["service"]:
-            refs.append(
-                {
-                    "path": service["path"],
-                    "image": service["service"].get("image"),
-                    "line": d.line_of(service["entry"], service["pointer"] + "/image"),
-                }
-            )
+    for service in d.deploy_compose_services(ctx):
+        if service["service"].get("build"):
+            continue  # compose builds this image from the repository at deploy time
+        refs.append(
+            {
+                "path": service["path"],
+                "image": service["service"].get("image"),
+                "line": d.line_of(service["entry"], service["pointer"] + "/image"),
+            }
+        )
+    for task in d.terraform_ecs_tasks(ctx):
+        refs += [
+            {"path": task["path"], "image": c.get("image"), "line": c.get("line")}
+            for c in task["containers"]
+        ]
+    for signal in d.signals(ctx, "deploy.code.image"):
+        detail = signal.get("detail") or {}
+        image = detail.get("image") if detail.get("how") == "registry" else None
+        refs.append(
+            {
+                "path": signal["path"],
+                "image": image or "«built by the pipeline»",
+                "line": signal["line"],
+                "built": detail.get("how") == "asset",
+            }
+        )
     return [r for r in refs if isinstance(r.get("image"), str) and r["image"].strip()]
 
 
@@ -344,9 +361,11 @@ def _skaffold_images(ctx: CheckContext) -> set[str]:
 
 
 def _judged_refs(ctx: CheckContext) -> list[dict]:
-    """Image references whose tag the repository fixes (placeholders and dev manifests left out).
+    """Image references of production deploy manifests, each with ``verdict`` and ``why``.
 
-    A literal `:latest` is judged even behind a variable registry (`${REGISTRY}/app:latest`).
+    An image the pipeline builds or substitutes (Skaffold artifact, CDK asset, ``${TAG}``,
+    an unresolved chart value) passes; a literal moving tag is judged even behind a variable
+    registry (``${REGISTRY}/app:latest``).
     """
     built_by_skaffold = _skaffold_images(ctx)
     judged = []
@@ -354,10 +373,14 @@ def _judged_refs(ctx: CheckContext) -> list[dict]:
         if _DEV_DEPLOY_PATH.search(ref["path"]):
             continue
         name, tag, digest = d.split_image_ref(ref["image"])
-        if name in built_by_skaffold:
-            continue
-        if not _PLACEHOLDER.search(ref["image"]) or (tag == "latest" and not digest):
-            judged.append(ref)
+        verdict, why = d.tag_verdict(tag, digest)
+        if ref.get("built") or name in built_by_skaffold:
+            verdict, why = "pass", "built and tagged by the pipeline"
+        elif _PLACEHOLDER.search(ref["image"]) and verdict != "fail":
+            verdict, why = "pass", "tag substituted by the pipeline at deploy time"
+        elif _PLACEHOLDER.search(ref["image"]) and tag is None:
+            verdict, why = "pass", "reference substituted by the pipeline at deploy time"
+        judged.append({**ref, "verdict": verdict, "why": why})
     return judged
 
 
@@ -426,20 +449,32 @@ def image_tag_immutable(ctx: CheckContext) -> Outcome:
             "No deploy manifest in the repository names a concrete image; the live workloads "
             "are needed to see the tags."
         )
-    bad = []
-    for ref in checked:
-        _, tag, digest = d.split_image_ref(ref["image"])
-        if not digest and tag in (None, "latest"):
-            shown = ref.get("shown") or ref["image"]
-            note = f" → {ref['image']}" if shown != ref["image"] else ""
-            bad.append(ctx.evidence(ref["path"], ref["line"], f"image: {shown}{note}"))
+
+    def evidence(ref: dict) -> Evidence:
+        if ref["verdict"] == "pass":
+            return ctx.evidence(ref["path"], ref["line"], f"image: {ref['image']}")
+        shown = ref.get("shown") or ref["image"]
+        note = f" → {ref['image']}" if shown != ref["image"] else ""
+        return ctx.evidence(ref["path"], ref["line"], f"image: {shown}{note} ({ref['why']})")
+
+    bad = [evidence(r) for r in checked if r["verdict"] == "fail"]
+    moving = [evidence(r) for r in checked if r["verdict"] == "warn"]
     if bad:
         return Outcome.failed(
-            f"{len(bad)} of {len(checked)} deployed images use `latest` or no tag.", bad[:5]
+            f"{len(bad)} of {len(checked)} deployed images use `latest`, no tag or a moving "
+            "line (`*-latest`, stable, main, nightly...).",
+            (bad + moving)[:5],
+        )
+    if moving:
+        return Outcome.warned(
+            f"{len(moving)} of {len(checked)} deployed images use a variant or partial version "
+            "tag (`alpine`, `8`, `20-slim`) that changes under the same name.",
+            moving[:5],
         )
     return Outcome.passed(
-        f"{len(checked)} image references in deploy manifests; all use a fixed tag or digest.",
-        [ctx.evidence(r["path"], r["line"], f"image: {r['image']}") for r in checked[:5]],
+        f"{len(checked)} image references in deploy manifests; all use a full version, a "
+        "digest, a commit sha or a pipeline-built tag.",
+        [evidence(r) for r in sorted(checked, key=lambda r: "pipeline" in r["why"])][:5],
     )
 
 
