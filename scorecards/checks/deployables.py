@@ -1068,7 +1068,9 @@ def tag_verdict(tag: str | None, digest: str | None) -> tuple[str, str]:
     return "pass", "a pipeline-made tag"
 
 
-_DEV_COMPOSE = re.compile(r"(?i)(^|[._-])(dev|develop|development|override|local|test|tests|ci)([._-]|$)")
+_DEV_COMPOSE = re.compile(
+    r"(?i)(^|[._-])(dev|develop|development|override|local|test|tests|ci)([._-]|$)"
+)
 _DEPLOY_COMPOSE = re.compile(r"(?i)deploy|prod|(^|[._-])stack([._-]|$)")
 
 
@@ -1114,7 +1116,11 @@ def terraform_ecs_tasks(ctx: CheckContext) -> list[dict]:
         text = str(attrs.get("container_definitions") or "")
         images = attrs.get("container_images") or []
         containers = [
-            {"image": item.get("image"), "line": item.get("line"), "healthCheck": item.get("health")}
+            {
+                "image": item.get("image"),
+                "line": item.get("line"),
+                "healthCheck": item.get("health"),
+            }
             for item in images
             if isinstance(item, dict)
         ]

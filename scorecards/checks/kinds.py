@@ -12,6 +12,8 @@ def detect_kinds(ctx: CheckContext) -> frozenset[str]:
         deployables.production_dockerfiles(ctx)
         or deployables.workloads(ctx)
         or (deployables.ecs_task_definitions(ctx))
+        or deployables.terraform_ecs_tasks(ctx)
+        or deployables.signals(ctx, "deploy.code.service")
         or live_k8s.workloads(ctx)  # live Kubernetes workloads run containers
     ):
         kinds.add("container")

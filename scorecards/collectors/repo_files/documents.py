@@ -435,7 +435,9 @@ def _detemplate_line(line: str) -> str:
 
 
 # Bounded body so a long line of unclosed actions cannot make the scan quadratic.
-_CONTROL = re.compile(r"\{\{-?\s*(if|else\s+if|else|with|range|define|block|end)\b([^}]{0,300})\}\}")
+_CONTROL = re.compile(
+    r"\{\{-?\s*(if|else\s+if|else|with|range|define|block|end)\b([^}]{0,300})\}\}"
+)
 MAX_GUARD = 200
 
 
@@ -506,7 +508,9 @@ _CI_PATHS = re.compile(
     r"\.buildkite/[^/]*\.ya?ml|codefresh\.ya?ml|\.tekton/.+\.ya?ml|\.github/actions/.+/action\.ya?ml|"
     r"action\.ya?ml)$"
 )
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
+_COMPOSE_NAME = re.compile(
+    r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$|^docker-stack(?:[.-][\w.-]+)?\.ya?ml$"
+)
 _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), category)
     for pattern, category in (
@@ -522,7 +526,8 @@ _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:^|/)skaffold[^/]*\.ya?ml$", "skaffold"),
         (
             r"(?:^|/)(?:fly\.toml|render\.ya?ml|cdk\.json|samconfig\.toml|\.platform\.app\.yaml|"
-            r"heroku\.yml|Pulumi(?:\.[\w-]+)?\.ya?ml)$|(?:^|/)copilot/.*manifest\.ya?ml$",
+            r"heroku\.yml|Pulumi(?:\.[\w-]+)?\.ya?ml)$|(?:^|/)copilot/.*manifest\.ya?ml$"
+            r"|(?:^|/)\.do/(?:app|deploy\.template)\.ya?ml$",
             "platform",
         ),
         (r"(?:^|/)application(?:[-.][\w.-]+)?\.(?:ya?ml|properties)$", "app_config"),
