@@ -289,7 +289,7 @@ def _live_one_off(ctx: CheckContext) -> Outcome:
         )
     baked = _migrations_in_web_start(live_k8s.view(ctx))
     if baked:
-        return Outcome.warned(
+        return Outcome.failed(
             "Running web containers run migrations in their start command and no Job or "
             "CronJob runs admin tasks.",
             baked[:5],
