@@ -93,11 +93,33 @@ def ci_pipeline(ctx: CheckContext) -> Outcome:
 # --- build.iac ------------------------------------------------------------------------------
 
 _IAC_PATHS = re.compile(
-    r"(^|/)(cdk\.json|Pulumi\.ya?ml|fly\.toml|render\.ya?ml|heroku\.yml|Dockerrun\.aws\.json|"
+    r"(^|/)(cdk\.json|Pulumi\.ya?ml|fly\.toml|render\.ya?ml|Dockerrun\.aws\.json|"
     r"appspec\.ya?ml|terragrunt\.hcl|samconfig\.toml|serverless\.(ya?ml|json|ts|js)|"
-    r"[^/]+\.nomad(\.hcl)?|\.platform\.app\.yaml)$|(^|/)\.ebextensions/|"
+    r"[^/]+\.nomad(\.hcl)?|\.platform\.app\.yaml|[^/]+\.bicep|azuredeploy[^/]*\.json|"
+    r"mainTemplate\.json|docker-stack[^/]*\.ya?ml)$|(^|/)\.ebextensions/|(^|/)nomad/[^/]+\.hcl$|"
     r"^copilot/[^/]+/manifest\.ya?ml$|^\.do/(app|deploy\.template)\.ya?ml$"
 )
+# Heroku's app.json and heroku.yml name buildpacks and add-ons, not the release (decision 4).
+_NOT_IAC_PLATFORM = re.compile(r"(^|/)(app\.json|heroku\.yml)$")
+# Libraries of infrastructure written in a programming language (CDK, Pulumi, CDKTF).
+IAC_LIBRARIES = frozenset({
+    "aws-cdk-lib", "aws-cdk.core", "aws-cdk-lib/aws-ecs", "awscdk", "amazon.cdk.lib",
+    "software.amazon.awscdk:aws-cdk-lib", "github.com/aws/aws-cdk-go/awscdk/v2",
+    "@pulumi/pulumi", "pulumi", "github.com/pulumi/pulumi/sdk/v3", "com.pulumi:pulumi",
+    "cdktf", "@cdktf/provider-aws", "constructs",
+})  # fmt: skip
+# Keys of a compose service's deploy: that only Docker Swarm reads (a stack, not local compose).
+_SWARM_KEYS = ("placement", "update_config", "rollback_config", "mode", "endpoint_mode")
+
+
+def _swarm_stack_services(ctx: CheckContext) -> list[dict]:
+    found = []
+    for service in d.compose_services(ctx):
+        deploy = service["service"].get("deploy")
+        named = "stack" in service["path"].rsplit("/", 1)[-1]
+        if named or (isinstance(deploy, dict) and any(k in deploy for k in _SWARM_KEYS)):
+            found.append(service)
+    return found
 
 
 def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
@@ -114,7 +136,11 @@ def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
         "platform": "platform deploy config",
     }
     for category, label in labels.items():
-        found += [ctx.evidence(doc["path"], None, label) for doc in d.documents(ctx, category)]
+        found += [
+            ctx.evidence(doc["path"], None, label)
+            for doc in d.documents(ctx, category)
+            if not _NOT_IAC_PLATFORM.search(doc["path"])
+        ]
     found += [
         ctx.evidence(w["path"], w["line"], f"Kubernetes {w['kind']} {w['name']}")
         for w in d.workloads(ctx)
@@ -123,10 +149,17 @@ def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
         ctx.evidence(
             s["path"],
             d.line_of(s["entry"], s["pointer"] + "/deploy"),
-            f"stack service {s['name']} with deploy:",
+            f"Swarm stack service {s['name']}",
         )
-        for s in d.compose_services(ctx)
-        if "deploy" in s["service"]
+        for s in _swarm_stack_services(ctx)
+    ]
+    found += [
+        ctx.evidence(s["path"], s["line"], "infrastructure code")
+        for s in d.signals(ctx, "deploy.code.")
+    ]
+    found += [
+        ctx.evidence(manifest["path"], dep.get("line"), f"infrastructure library {dep['name']}")
+        for manifest, dep in d.dependency_hits(ctx, IAC_LIBRARIES)
     ]
     found += [
         ctx.evidence(p, None, "deployment config") for p in d.has_path(ctx, _IAC_PATHS.pattern)
@@ -142,8 +175,10 @@ def iac(ctx: CheckContext) -> Outcome:
     evidence = _iac_evidence(ctx)
     if not evidence:
         return Outcome.failed(
-            "No deployment definition (Terraform, CloudFormation/SAM, Helm, Kustomize, k8s "
-            "manifests, serverless...) was found in the repository."
+            "No deployment definition (Terraform, CloudFormation/SAM, CDK, Pulumi, Bicep, Helm, "
+            "Kustomize, k8s manifests, serverless, Nomad, Swarm stack, app platform spec) was "
+            "found in the repository; compose files, Heroku app.json and heroku.yml do not "
+            "define the release."
         )
     return Outcome.passed(f"Deployment is defined as code ({evidence[0].excerpt}).", evidence[:5])
 
