@@ -408,7 +408,7 @@ def _judged_refs(ctx: CheckContext) -> list[dict]:
         if _DEV_DEPLOY_PATH.search(ref["path"]):
             continue
         name, tag, digest = d.split_image_ref(ref["image"])
-        verdict, why = d.tag_verdict(tag, digest)
+        verdict, why = d.tag_verdict(tag, digest, name)
         if ref.get("built") or name in built_by_skaffold:
             verdict, why = "pass", "built and tagged by the pipeline"
         elif _PLACEHOLDER.search(ref["image"]) and verdict != "fail":

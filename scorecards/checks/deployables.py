@@ -1041,7 +1041,11 @@ _VERSION_PREFIX = re.compile(r"^v?(\d+(?:\.\d+)*)(?:$|[-_+.]?([A-Za-z].*)?$)")
 _COMMIT_SHA = re.compile(r"^(?:sha-|git-|g)?[0-9a-f]{7,40}$")
 
 
-def tag_verdict(tag: str | None, digest: str | None) -> tuple[str, str]:
+# Images whose releases are numbered major.minor: two parts are the full version.
+_TWO_PART_VERSIONED = frozenset({"postgres", "postgresql", "ubuntu", "postgis"})
+
+
+def tag_verdict(tag: str | None, digest: str | None, name: str = "") -> tuple[str, str]:
     """("fail" | "warn" | "pass", why) for an image reference's tag (decision 10).
 
     A moving line fails; a variant or a partial version (``alpine``, ``8``, ``20-slim``,
@@ -1060,7 +1064,8 @@ def tag_verdict(tag: str | None, digest: str | None) -> tuple[str, str]:
     version = _VERSION_PREFIX.match(lower)
     if version:
         parts = version.group(1).split(".")
-        if len(parts) >= 3 or (len(parts) == 1 and len(parts[0]) >= 4):
+        full = 2 if name.rsplit("/", 1)[-1].lower() in _TWO_PART_VERSIONED else 3
+        if len(parts) >= full or (len(parts) == 1 and len(parts[0]) >= 4):
             return "pass", "a full version or build number"
         return "warn", f"`{tag}` is a partial version that moves with new releases"
     if not any(ch.isdigit() for ch in lower):

@@ -192,3 +192,158 @@ def test_decision_1_a_kustomize_base_without_replicas_fails_and_an_overlay_with_
     result = check(tmp_path / "b", overlay, "concurrency.autoscaling")
     assert result.status == Status.PASS
     assert locators(result) == ["deploy/overlays/prod/kustomization.yaml:4"]
+
+
+# --- 3. compose as a deploy manifest ---------------------------------------------------------
+
+PROD_COMPOSE = """
+    services:
+      web:
+        image: ghcr.io/acme/shop:{tag}
+        command: gunicorn shop.wsgi -b 0.0.0.0:8000
+        ports:
+          - "8000:8000"
+{health}
+      db:
+        image: postgres:16.3
+        volumes:
+          - pgdata:/var/lib/postgresql/data
+    volumes:
+      pgdata: {{}}
+"""
+HEALTH = """        healthcheck:
+          test: ["CMD", "curl", "-f", "http://localhost:8000/healthz"]
+          interval: 10s"""
+
+
+def prod_compose(tag: str = "1.8.2", health: str = HEALTH) -> str:
+    return PROD_COMPOSE.format(tag=tag, health=health)
+
+
+def test_decision_3_a_compose_file_named_prod_is_judged_like_a_manifest_without_a_deploy_key(
+    tmp_path,
+):
+    files = {"docker-compose.prod.yml": prod_compose(tag="latest")}
+    result = check(tmp_path, files, "build.image-tag-immutable")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["docker-compose.prod.yml:3"]
+
+
+def test_decision_3_a_prod_compose_file_with_full_versions_passes_image_tags(tmp_path):
+    files = {"docker-compose.prod.yml": prod_compose(tag="1.8.2")}
+    assert check(tmp_path, files, "build.image-tag-immutable").status == Status.PASS
+
+
+def test_decision_3_a_development_compose_file_is_not_a_deploy_manifest(tmp_path):
+    files = {
+        "docker-compose.dev.yml": prod_compose(tag="latest"),
+        "k8s/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 3
+              template:
+                spec:
+                  containers:
+                    - name: web
+                      image: ghcr.io/acme/shop:1.8.2
+        """,
+    }
+    result = check(tmp_path, files, "build.image-tag-immutable")
+    assert result.status == Status.PASS
+    assert locators(result) == ["k8s/deployment.yaml:11"]
+
+
+def test_decision_3_the_only_compose_file_of_a_repository_deploys_it(tmp_path):
+    result = check(tmp_path, {"compose.yaml": prod_compose(health="")}, "disposability.health-probes")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["compose.yaml:2"]
+    assert "web: no healthcheck" in result.evidence[0].excerpt
+
+
+def test_decision_3_a_healthcheck_on_a_prebuilt_app_image_counts(tmp_path):
+    result = check(tmp_path, {"compose.yaml": prod_compose()}, "disposability.health-probes")
+    assert result.status == Status.PASS
+    assert locators(result) == ["compose.yaml:7"]
+
+
+def test_decision_3_a_prod_compose_service_with_one_replica_fails_autoscaling(tmp_path):
+    result = check(tmp_path, {"docker-compose.prod.yml": prod_compose()}, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["docker-compose.prod.yml:2"]
+
+
+def test_decision_3_a_prod_compose_service_with_replicas_passes_autoscaling(tmp_path):
+    text = prod_compose().replace(
+        "        ports:", "        deploy:\n          replicas: 3\n        ports:"
+    )
+    result = check(tmp_path, {"docker-compose.prod.yml": text}, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert locators(result) == ["docker-compose.prod.yml:6"]
+
+
+def test_decision_3_compose_alone_is_not_infrastructure_as_code(tmp_path):
+    assert check(tmp_path, {"compose.yaml": prod_compose()}, "build.iac").status == Status.FAIL
+
+
+# --- 4. build.iac ----------------------------------------------------------------------------
+
+CDK_STACK = """
+    import * as cdk from "aws-cdk-lib";
+    import * as ecs from "aws-cdk-lib/aws-ecs";
+    import * as ecsPatterns from "aws-cdk-lib/aws-ecs-patterns";
+
+    export class ShopStack extends cdk.Stack {
+      constructor(scope: cdk.App, id: string) {
+        super(scope, id);
+        new ecsPatterns.ApplicationLoadBalancedFargateService(this, "Web", {
+          taskImageOptions: { image: IMAGE },
+        });
+      }
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"infra/main.bicep": "resource app 'Microsoft.App/containerApps@2023-05-01' = {\n}\n"},
+        {"azuredeploy.json": '{"$schema": "https://schema.management.azure.com/x#"}'},
+        {"infra/Pulumi.yaml": "name: shop\nruntime: nodejs\n"},
+        {"infra/lib/shop-stack.ts": CDK_STACK.replace("IMAGE", 'ecs.ContainerImage.fromAsset("..")')},
+        {"deploy/shop.nomad.hcl": 'job "shop" {\n  datacenters = ["dc1"]\n}\n'},
+        {"docker-stack.yml": prod_compose()},
+        {".do/app.yaml": "name: shop\nservices:\n  - name: web\n    instance_count: 2\n"},
+        {"fly.toml": 'app = "shop"\n[http_service]\n  internal_port = 8080\n'},
+        {"render.yaml": "services:\n  - type: web\n    name: shop\n    runtime: python\n"},
+        {"app.yaml": "runtime: python312\nentrypoint: gunicorn -b :$PORT main:app\n"},
+    ],
+    ids=["bicep", "arm", "pulumi", "cdk", "nomad", "swarm", "do", "fly", "render", "appengine"],
+)
+def test_decision_4_these_deploy_definitions_are_infrastructure_as_code(tmp_path, files):
+    result = check(tmp_path, files, "build.iac")
+    assert result.status == Status.PASS
+    assert locators(result)[0].split(":")[0] in files
+
+
+def test_decision_4_heroku_app_json_and_heroku_yml_are_not_enough(tmp_path):
+    files = {
+        "Procfile": "web: gunicorn shop.wsgi\n",
+        "app.json": '{"name": "shop", "formation": {"web": {"quantity": 1}}, "addons": ["heroku-postgresql"]}',
+        "heroku.yml": "build:\n  docker:\n    web: Dockerfile\nrelease:\n  command:\n    - ./release.sh\n",
+    }
+    result = check(tmp_path, files, "build.iac")
+    assert result.status == Status.FAIL
+    assert "heroku.yml" in result.message
+
+
+def test_decision_4_cdk_written_in_python_is_infrastructure_as_code(tmp_path):
+    files = {
+        "infra/requirements.txt": "aws-cdk-lib==2.150.0\nconstructs==10.3.0\n",
+        "infra/app.py": "import aws_cdk as cdk\napp = cdk.App()\napp.synth()\n",
+    }
+    result = check(tmp_path, files, "build.iac")
+    assert result.status == Status.PASS
+    assert result.evidence[0].locator.startswith("infra/requirements.txt")
