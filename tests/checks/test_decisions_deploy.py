@@ -347,3 +347,201 @@ def test_decision_4_cdk_written_in_python_is_infrastructure_as_code(tmp_path):
     result = check(tmp_path, files, "build.iac")
     assert result.status == Status.PASS
     assert result.evidence[0].locator.startswith("infra/requirements.txt")
+
+
+# --- 5. disabled is absent; nested chart values ----------------------------------------------
+
+UMBRELLA_CHART = """
+    apiVersion: v2
+    name: platform
+    version: 1.0.0
+    dependencies:
+      - name: api
+        version: 0.1.0
+        repository: file://charts/api
+      - name: postgresql
+        version: 15.5.0
+        repository: oci://registry-1.docker.io/bitnamicharts
+        condition: postgresql.enabled
+"""
+SUBCHART_DEPLOYMENT = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: {{ .Release.Name }}-api
+    spec:
+      replicas: {{ .Values.replicaCount }}
+      template:
+        spec:
+          containers:
+            - name: api
+              image: "ghcr.io/acme/api:{{ .Chart.AppVersion }}"
+              livenessProbe:
+                httpGet:
+                  path: /healthz
+                  port: http
+"""
+BITNAMI_STATEFULSET = """
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: {{ .Release.Name }}-postgresql
+    spec:
+      replicas: 1
+      template:
+        spec:
+          containers:
+            - name: postgresql
+              image: docker.io/bitnami/postgresql:16.3.0-debian-12-r14
+"""
+
+
+def umbrella(parent_values: str) -> dict[str, str]:
+    return {
+        "deploy/platform/Chart.yaml": UMBRELLA_CHART,
+        "deploy/platform/values.yaml": parent_values,
+        "deploy/platform/charts/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n"
+        'appVersion: "3.2.0"\n',
+        "deploy/platform/charts/api/values.yaml": "replicaCount: 1\n",
+        "deploy/platform/charts/api/templates/deployment.yaml": SUBCHART_DEPLOYMENT,
+        "deploy/platform/charts/postgresql/Chart.yaml": "apiVersion: v2\nname: postgresql\n"
+        "version: 15.5.0\n",
+        "deploy/platform/charts/postgresql/templates/statefulset.yaml": BITNAMI_STATEFULSET,
+    }
+
+
+def test_decision_5_a_parent_chart_sets_the_subchart_replica_count(tmp_path):
+    files = umbrella("api:\n  replicaCount: 3\npostgresql:\n  enabled: false\n")
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert locators(result) == ["deploy/platform/charts/api/templates/deployment.yaml:6"]
+    assert "replicas: 3" in result.evidence[0].excerpt
+
+
+def test_decision_5_the_subchart_default_of_one_replica_fails(tmp_path):
+    files = umbrella("postgresql:\n  enabled: false\n")
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["deploy/platform/charts/api/templates/deployment.yaml:6"]
+
+
+def test_decision_5_an_hpa_whose_enabled_value_is_false_is_absent(tmp_path):
+    values = "replicaCount: 1\nautoscaling:\n  enabled: false\n  maxReplicas: 5\n"
+    files = helm_chart(values)
+    del files["Dockerfile"]
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert all("hpa.yaml" not in loc for loc in locators(result))
+
+
+def test_decision_5_umbrella_values_enabling_a_subchart_autoscaler_pass(tmp_path):
+    files = umbrella("api:\n  autoscaling:\n    enabled: true\npostgresql:\n  enabled: false\n")
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert "deploy/platform/values.yaml:3" in locators(result)
+
+
+# --- 8. which workloads count ----------------------------------------------------------------
+
+LOCUST = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: locust-master
+    spec:
+      replicas: 1
+      template:
+        spec:
+          containers:
+            - name: locust
+              image: locustio/locust:2.29.1
+              args: ["-f", "/mnt/locust/locustfile.py", "--master"]
+"""
+APP_WITH_PROBES = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: shop
+    spec:
+      replicas: 3
+      template:
+        spec:
+          containers:
+            - name: shop
+              image: ghcr.io/acme/shop:2.4.1
+              readinessProbe:
+                httpGet:
+                  path: /ready
+                  port: 8080
+"""
+
+
+def test_decision_8_a_load_generator_does_not_count_against_probes_or_autoscaling(tmp_path):
+    files = {"k8s/shop.yaml": APP_WITH_PROBES, "k8s/loadtest/locust.yaml": LOCUST}
+    root = write(tmp_path, files)
+    probes = result_for(root, "disposability.health-probes")
+    assert probes.status == Status.PASS
+    assert locators(probes) == ["k8s/shop.yaml:10"]
+    assert result_for(root, "concurrency.autoscaling").status == Status.PASS
+
+
+def test_decision_8_the_apps_own_unprobed_workload_still_counts(tmp_path):
+    files = {
+        "k8s/shop.yaml": APP_WITH_PROBES,
+        "k8s/worker.yaml": LOCUST.replace("locust-master", "worker")
+        .replace("locustio/locust:2.29.1", "ghcr.io/acme/shop:2.4.1")
+        .replace("name: locust", "name: worker"),
+    }
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.WARN
+    assert locators(result) == ["k8s/worker.yaml:10"]
+
+
+def test_decision_8_a_helm_test_hook_does_not_count_against_probes(tmp_path):
+    files = {
+        "k8s/shop.yaml": APP_WITH_PROBES,
+        "chart/Chart.yaml": CHART,
+        "chart/values.yaml": "replicaCount: 2\n",
+        "chart/templates/tests/test-connection.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: "shop-test-connection"
+              annotations:
+                "helm.sh/hook": test
+            spec:
+              containers:
+                - name: wget
+                  image: busybox:1.36.1
+                  command: ['wget', 'shop:80']
+        """,
+    }
+    assert check(tmp_path, files, "disposability.health-probes").status == Status.PASS
+
+
+def test_decision_8_a_bitnami_database_subchart_does_not_count_when_switched_on(tmp_path):
+    files = umbrella("api:\n  replicaCount: 2\npostgresql:\n  enabled: true\n")
+    root = write(tmp_path, files)
+    probes = result_for(root, "disposability.health-probes")
+    assert probes.status == Status.PASS  # the unprobed StatefulSet is Bitnami's, not the app
+    assert all("postgresql" not in loc for loc in locators(probes))
+    assert result_for(root, "concurrency.autoscaling").status == Status.PASS
+
+
+def test_decision_8_an_optional_subchart_off_by_default_is_absent(tmp_path):
+    files = umbrella("api:\n  replicaCount: 2\npostgresql:\n  enabled: false\n")
+    files["deploy/platform/charts/postgresql/Chart.yaml"] = "apiVersion: v2\nname: postgresql\n"
+    files["deploy/platform/charts/postgresql/templates/statefulset.yaml"] = BITNAMI_STATEFULSET.replace(
+        "docker.io/bitnami/postgresql:16.3.0-debian-12-r14", "docker.io/bitnami/postgresql:latest"
+    )
+    # Off by default, so its `latest` image is not deployed either.
+    assert check(tmp_path, files, "build.image-tag-immutable").status == Status.PASS
+
+
+def test_decision_8_every_image_a_manifest_deploys_counts_for_image_tags(tmp_path):
+    files = {"k8s/shop.yaml": APP_WITH_PROBES, "k8s/loadtest/locust.yaml": LOCUST.replace(
+        "locustio/locust:2.29.1", "locustio/locust:latest"
+    )}
+    result = check(tmp_path, files, "build.image-tag-immutable")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["k8s/loadtest/locust.yaml:11"]
