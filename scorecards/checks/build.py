@@ -9,9 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from scorecards.checks import charts
+from scorecards.checks import charts, live_aws, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -409,7 +408,7 @@ def _judged_refs(ctx: CheckContext) -> list[dict]:
             continue
         name, tag, digest = d.split_image_ref(ref["image"])
         verdict, why = d.tag_verdict(tag, digest, name)
-        if ref.get("built") or name in built_by_skaffold:
+        if ref.get("built") or name in built_by_skaffold or ref["image"].startswith("ko://"):
             verdict, why = "pass", "built and tagged by the pipeline"
         elif _PLACEHOLDER.search(ref["image"]) and verdict != "fail":
             verdict, why = "pass", "tag substituted by the pipeline at deploy time"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scorecards.checks import charts
+from scorecards.checks import charts, live_aws, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check

@@ -52,14 +52,16 @@ DEPLOYMENT = """
         spec:
           containers:
             - name: shop
-              image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+              image: IMAGE
               ports:
                 - containerPort: 8080
               readinessProbe:
                 httpGet:
                   path: /healthz
                   port: 8080
-"""
+""".replace(
+    "IMAGE", '"{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"'
+)
 HPA = """
     {{- if .Values.autoscaling.enabled }}
     apiVersion: autoscaling/v2
@@ -257,7 +259,9 @@ def test_decision_3_a_development_compose_file_is_not_a_deploy_manifest(tmp_path
 
 
 def test_decision_3_the_only_compose_file_of_a_repository_deploys_it(tmp_path):
-    result = check(tmp_path, {"compose.yaml": prod_compose(health="")}, "disposability.health-probes")
+    result = check(
+        tmp_path, {"compose.yaml": prod_compose(health="")}, "disposability.health-probes"
+    )
     assert result.status == Status.FAIL
     assert locators(result) == ["compose.yaml:2"]
     assert "web: no healthcheck" in result.evidence[0].excerpt
@@ -312,7 +316,11 @@ CDK_STACK = """
         {"infra/main.bicep": "resource app 'Microsoft.App/containerApps@2023-05-01' = {\n}\n"},
         {"azuredeploy.json": '{"$schema": "https://schema.management.azure.com/x#"}'},
         {"infra/Pulumi.yaml": "name: shop\nruntime: nodejs\n"},
-        {"infra/lib/shop-stack.ts": CDK_STACK.replace("IMAGE", 'ecs.ContainerImage.fromAsset("..")')},
+        {
+            "infra/lib/shop-stack.ts": CDK_STACK.replace(
+                "IMAGE", 'ecs.ContainerImage.fromAsset("..")'
+            )
+        },
         {"deploy/shop.nomad.hcl": 'job "shop" {\n  datacenters = ["dc1"]\n}\n'},
         {"docker-stack.yml": prod_compose()},
         {".do/app.yaml": "name: shop\nservices:\n  - name: web\n    instance_count: 2\n"},
@@ -331,8 +339,10 @@ def test_decision_4_these_deploy_definitions_are_infrastructure_as_code(tmp_path
 def test_decision_4_heroku_app_json_and_heroku_yml_are_not_enough(tmp_path):
     files = {
         "Procfile": "web: gunicorn shop.wsgi\n",
-        "app.json": '{"name": "shop", "formation": {"web": {"quantity": 1}}, "addons": ["heroku-postgresql"]}',
-        "heroku.yml": "build:\n  docker:\n    web: Dockerfile\nrelease:\n  command:\n    - ./release.sh\n",
+        "app.json": '{"name": "shop", "formation": {"web": {"quantity": 1}}, '
+        '"addons": ["heroku-postgresql"]}',
+        "heroku.yml": "build:\n  docker:\n    web: Dockerfile\n"
+        "release:\n  command:\n    - ./release.sh\n",
     }
     result = check(tmp_path, files, "build.iac")
     assert result.status == Status.FAIL
@@ -531,17 +541,316 @@ def test_decision_8_a_bitnami_database_subchart_does_not_count_when_switched_on(
 def test_decision_8_an_optional_subchart_off_by_default_is_absent(tmp_path):
     files = umbrella("api:\n  replicaCount: 2\npostgresql:\n  enabled: false\n")
     files["deploy/platform/charts/postgresql/Chart.yaml"] = "apiVersion: v2\nname: postgresql\n"
-    files["deploy/platform/charts/postgresql/templates/statefulset.yaml"] = BITNAMI_STATEFULSET.replace(
-        "docker.io/bitnami/postgresql:16.3.0-debian-12-r14", "docker.io/bitnami/postgresql:latest"
+    files["deploy/platform/charts/postgresql/templates/statefulset.yaml"] = (
+        BITNAMI_STATEFULSET.replace(
+            "docker.io/bitnami/postgresql:16.3.0-debian-12-r14",
+            "docker.io/bitnami/postgresql:latest",
+        )
     )
     # Off by default, so its `latest` image is not deployed either.
     assert check(tmp_path, files, "build.image-tag-immutable").status == Status.PASS
 
 
 def test_decision_8_every_image_a_manifest_deploys_counts_for_image_tags(tmp_path):
-    files = {"k8s/shop.yaml": APP_WITH_PROBES, "k8s/loadtest/locust.yaml": LOCUST.replace(
-        "locustio/locust:2.29.1", "locustio/locust:latest"
-    )}
+    files = {
+        "k8s/shop.yaml": APP_WITH_PROBES,
+        "k8s/loadtest/locust.yaml": LOCUST.replace(
+            "locustio/locust:2.29.1", "locustio/locust:latest"
+        ),
+    }
     result = check(tmp_path, files, "build.image-tag-immutable")
     assert result.status == Status.FAIL
     assert locators(result) == ["k8s/loadtest/locust.yaml:11"]
+
+
+# --- 9. admin processes ----------------------------------------------------------------------
+
+PROGRAM_CS = """
+    using Microsoft.EntityFrameworkCore;
+
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddDbContext<ShopDb>(o => o.UseNpgsql(builder.Configuration["DB"]));
+    var app = builder.Build();
+
+    using (var scope = app.Services.CreateScope())
+    {
+        var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+        db.Database.Migrate();
+    }
+
+    app.MapGet("/", () => "ok");
+    app.Run();
+"""
+
+
+def test_decision_9_ef_core_migrating_at_startup_fails(tmp_path):
+    files = {
+        "src/Shop.Api/Program.cs": PROGRAM_CS,
+        "src/Shop.Api/Migrations/20240101_Init.cs": "public partial class Init : Migration {}\n",
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["src/Shop.Api/Program.cs:10"]
+
+
+def test_decision_9_a_separate_migrator_program_is_a_one_off_tool(tmp_path):
+    files = {
+        "src/Shop.Migrator/Program.cs": PROGRAM_CS,
+        ".github/workflows/deploy.yml": """
+            on: {push: {branches: [main]}}
+            jobs:
+              migrate:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - run: dotnet run --project src/Shop.Migrator
+                  - run: aws ecs run-task --cluster shop --task-definition shop-migrate
+        """,
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.PASS
+    assert ".github/workflows/deploy.yml:8" in locators(result)
+
+
+def test_decision_9_prisma_migrate_deploy_in_the_start_script_fails(tmp_path):
+    files = {
+        "package.json": """
+            {
+              "name": "shop-api",
+              "scripts": {
+                "build": "nest build",
+                "start": "prisma migrate deploy && node dist/main.js",
+                "db:seed": "ts-node prisma/seed.ts"
+              },
+              "dependencies": {"@nestjs/core": "10.3.8", "@prisma/client": "5.14.0"}
+            }
+        """,
+        "prisma/migrations/20240101_init/migration.sql": "CREATE TABLE shop (id int);\n",
+        "Dockerfile": 'FROM node:20.14.0-slim\nCMD ["npm", "start"]\n',
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["package.json:5"]
+
+
+def test_decision_9_a_seed_script_is_not_an_admin_task(tmp_path):
+    files = {
+        "package.json": """
+            {
+              "name": "shop-api",
+              "scripts": {"start": "node dist/main.js", "db:seed": "ts-node prisma/seed.ts",
+                          "seed": "node seed.js"},
+              "dependencies": {"express": "4.19.2"}
+            }
+        """,
+    }
+    assert check(tmp_path, files, "admin.one-off").status == Status.UNKNOWN
+
+
+def test_decision_9_alembic_in_the_entrypoint_before_exec_gunicorn_fails(tmp_path):
+    files = {
+        "Dockerfile": 'FROM python:3.12.4-slim\nCOPY . /app\nENTRYPOINT ["/app/entrypoint.sh"]\n',
+        "entrypoint.sh": """
+            #!/bin/sh
+            set -e
+            alembic upgrade head
+            exec gunicorn app.main:app -k uvicorn.workers.UvicornWorker
+        """,
+        "alembic.ini": "[alembic]\nscript_location = migrations\n",
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["entrypoint.sh:3"]
+
+
+def test_decision_9_a_migration_run_once_by_the_deploy_workflow_passes(tmp_path):
+    files = {
+        "Dockerfile": 'FROM python:3.12.4-slim\nCMD ["gunicorn", "shop.wsgi"]\n',
+        "shop/migrations/0001_initial.py": "from django.db import migrations\n",
+        ".github/workflows/deploy.yml": """
+            name: deploy
+            on:
+              push:
+                branches: [main]
+            jobs:
+              deploy:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - name: Migrate
+                    run: docker compose run --rm app python manage.py migrate
+                  - run: docker compose up -d
+        """,
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.PASS
+    assert result.evidence[0].locator == ".github/workflows/deploy.yml:11"
+    assert "run --rm app python manage.py migrate" in result.evidence[0].excerpt
+
+
+def test_decision_9_a_log_shipping_rule_is_not_a_scheduled_admin_task(tmp_path):
+    files = {
+        "template.yaml": """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ShipLogs:
+                Type: AWS::Events::Rule
+                Properties:
+                  EventPattern:
+                    source: ["aws.ecs"]
+                  Targets:
+                    - Arn: !GetAtt LogGroup.Arn
+                      Id: logs
+        """,
+    }
+    assert check(tmp_path, files, "admin.one-off").status == Status.UNKNOWN
+    scheduled = {
+        "template.yaml": files["template.yaml"].replace(
+            'EventPattern:\n                    source: ["aws.ecs"]',
+            "ScheduleExpression: rate(1 day)",
+        )
+    }
+    assert check(tmp_path / "b", scheduled, "admin.one-off").status == Status.PASS
+
+
+def test_decision_9_a_release_phase_passes(tmp_path):
+    files = {
+        "fly.toml": 'app = "shop"\n\n[deploy]\n  release_command = "python manage.py migrate"\n'
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.PASS
+    assert locators(result) == ["fly.toml:4"]
+
+
+# --- 10. moving tags in deploy manifests -----------------------------------------------------
+
+
+def deployment_with(image: str) -> dict[str, str]:
+    return {"k8s/app.yaml": APP_WITH_PROBES.replace("ghcr.io/acme/shop:2.4.1", image)}
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nginx",
+        "nginx:latest",
+        "acme/shop:main-latest",
+        "traefik:stable",
+        "caddy:edge",
+        "acme/shop:main",
+        "acme/shop:master",
+        "acme/shop:nightly",
+    ],
+)
+def test_decision_10_moving_tags_fail(tmp_path, image):
+    result = check(tmp_path, deployment_with(image), "build.image-tag-immutable")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["k8s/app.yaml:11"]
+
+
+@pytest.mark.parametrize("image", ["redis:alpine", "mongo:8", "node:20-slim", "acme/shop:1.10"])
+def test_decision_10_variants_and_partial_versions_warn(tmp_path, image):
+    result = check(tmp_path, deployment_with(image), "build.image-tag-immutable")
+    assert result.status == Status.WARN
+    assert locators(result) == ["k8s/app.yaml:11"]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "redis:7.2.4",
+        "ghcr.io/acme/shop:v3.0.0-alpine",
+        "postgres:16.3",
+        "acme/shop@sha256:" + "a" * 64,
+        "acme/shop:4f1c2d9",
+        "acme/shop:${IMAGE_TAG}",
+        "ko://github.com/acme/shop/cmd/api",
+    ],
+)
+def test_decision_10_full_versions_digests_shas_and_pipeline_tags_pass(tmp_path, image):
+    assert (
+        check(tmp_path, deployment_with(image), "build.image-tag-immutable").status == Status.PASS
+    )
+
+
+def test_decision_10_a_chart_app_version_of_two_parts_warns(tmp_path):
+    files = helm_chart('image:\n  repository: ghcr.io/acme/shop\n  tag: ""\n')
+    files["charts/shop/Chart.yaml"] = CHART.replace('"2.4.1"', '"1.10"')
+    result = check(tmp_path, files, "build.image-tag-immutable")
+    assert result.status == Status.WARN
+    assert "ghcr.io/acme/shop:1.10" in result.evidence[0].excerpt
+
+
+def test_decision_10_cdk_from_registry_latest_fails_and_from_asset_passes(tmp_path):
+    latest = {
+        "infra/lib/shop-stack.ts": CDK_STACK.replace(
+            "IMAGE", 'ecs.ContainerImage.fromRegistry("nginx:latest")'
+        )
+    }
+    result = check(tmp_path / "a", latest, "build.image-tag-immutable")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/lib/shop-stack.ts:9"]
+    asset = {
+        "infra/lib/shop-stack.ts": CDK_STACK.replace(
+            "IMAGE", 'ecs.ContainerImage.fromAsset("../app")'
+        )
+    }
+    assert check(tmp_path / "b", asset, "build.image-tag-immutable").status == Status.PASS
+
+
+TERRAFORM_ECS = """
+    resource "aws_ecs_task_definition" "shop" {
+      family                   = "shop"
+      requires_compatibilities = ["FARGATE"]
+      container_definitions = jsonencode([
+        {
+          name      = "shop"
+          image     = "IMAGE"
+          essential = true
+          portMappings = [{ containerPort = 8080 }]
+        }
+      ])
+    }
+
+    resource "aws_ecs_service" "shop" {
+      name            = "shop"
+      task_definition = aws_ecs_task_definition.shop.arn
+      desired_count   = COUNT
+    }
+"""
+
+
+def test_decision_10_terraform_container_definitions_are_deploy_manifests(tmp_path):
+    latest = {"infra/ecs.tf": TERRAFORM_ECS.replace("IMAGE", "nginx:latest").replace("COUNT", "2")}
+    result = check(tmp_path / "a", latest, "build.image-tag-immutable")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/ecs.tf:7"]
+    pinned = {
+        "infra/ecs.tf": TERRAFORM_ECS.replace(
+            "IMAGE", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:1.8.2"
+        ).replace("COUNT", "2")
+    }
+    assert check(tmp_path / "b", pinned, "build.image-tag-immutable").status == Status.PASS
+
+
+def test_decision_1_a_terraform_ecs_service_with_one_task_fails_autoscaling(tmp_path):
+    single = {
+        "infra/ecs.tf": TERRAFORM_ECS.replace("IMAGE", "acme/shop:1.8.2").replace("COUNT", "1")
+    }
+    result = check(tmp_path / "a", single, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/ecs.tf:14"]
+    many = {"infra/ecs.tf": TERRAFORM_ECS.replace("IMAGE", "acme/shop:1.8.2").replace("COUNT", "3")}
+    assert check(tmp_path / "b", many, "concurrency.autoscaling").status == Status.PASS
+
+
+def test_decision_10_a_dockerfile_from_a_latest_line_fails_base_image_pinning(tmp_path):
+    files = {
+        "Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0-latest\n"
+        'CMD ["dotnet", "Shop.dll"]\n'
+    }
+    result = check(tmp_path / "a", files, "deps.base-image-pinned")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["Dockerfile:1"]
+    kept = {"Dockerfile": 'FROM node:20-slim\nCMD ["node", "server.js"]\n'}
+    assert check(tmp_path / "b", kept, "deps.base-image-pinned").status == Status.PASS
