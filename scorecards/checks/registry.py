@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-CATALOGUE_VERSION = "2026.11"
+CATALOGUE_VERSION = "2026.12"
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 
 SEVERITY_WEIGHTS = {"critical": 10.0, "high": 7.5, "medium": 5.0, "low": 2.5}
