@@ -29,13 +29,14 @@ MIGRATION_PATHS = {
     "Liquibase": r"(^|/)db/changelog/",
     "Prisma migrations": r"(^|/)prisma/migrations/",
 }
+# Bounded gaps (not `.*`): a long line of repeated tool names must not scan quadratically.
 MIGRATION_COMMAND = re.compile(
     r"\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b|\balembic\s+upgrade\b|"
     r"\bflask\s+db\s+upgrade\b|\bprisma\s+migrate\s+deploy\b|\b(?:rails|rake)\s+db:(?:migrate|prepare)\b|"
-    r"\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|"
-    r"\bartisan\s+migrate\b|\bflyway\b.*\bmigrate\b|\bliquibase\b.*\bupdate\b|"
+    r"\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b[^\n]{0,120}?\bmigration:run\b|"
+    r"\bartisan\s+migrate\b|\bflyway\b[^\n]{0,120}?\bmigrate\b|\bliquibase\b[^\n]{0,120}?\bupdate\b|"
     r"\b(?:npm\s+run|yarn|pnpm)\s+(?:db:)?migrate\b|\bdiesel\s+migration\s+run\b|"
-    r"\bmix\s+ecto\.migrate\b|\bgoose\b.*\bup\b"
+    r"\bmix\s+ecto\.migrate\b|\bgoose\b[^\n]{0,120}?\bup\b"
 )
 # Seeding fills a fresh database for development: not an admin task of production (decision 9).
 _NPM_ADMIN_SCRIPT = re.compile(r"migrat|^db:(?!seed)", re.IGNORECASE)
@@ -43,7 +44,7 @@ _NPM_START_SCRIPTS = ("start", "start:prod", "start:production", "prod", "serve"
 # A one-off step of a CI/CD workflow: a migration, or a management command run in a throwaway
 # container (`docker compose run --rm app python manage.py migrate`).
 _CI_ONE_OFF = re.compile(
-    r"\brun\s+--rm\b.*\b(?:manage\.py|artisan|rake|rails|migrate|alembic|flask|npm|npx|node|bin/)"
+    r"\brun\s+--rm\b[^\n]{0,200}?\b(?:manage\.py|artisan|rake|rails|migrate|alembic|flask|npm|npx|node|bin/)"
     r"|\baws\s+ecs\s+run-task\b|\bkubectl\s+(?:create\s+job|run)\b|\bheroku\s+run\b"
 )
 _SCHEDULE_EVENT = re.compile(r"^Schedule(V2)?$")

@@ -854,3 +854,65 @@ def test_decision_10_a_dockerfile_from_a_latest_line_fails_base_image_pinning(tm
     assert locators(result) == ["Dockerfile:1"]
     kept = {"Dockerfile": 'FROM node:20-slim\nCMD ["node", "server.js"]\n'}
     assert check(tmp_path / "b", kept, "deps.base-image-pinned").status == Status.PASS
+
+
+# --- 1. deploy definitions other than Kubernetes decide autoscaling and probes -----------------
+
+
+def test_decision_1_a_cdk_service_without_scaling_fails_and_with_scaling_passes(tmp_path):
+    stack = CDK_STACK.replace("IMAGE", 'ecs.ContainerImage.fromAsset("../app")')
+    result = check(tmp_path / "a", {"infra/lib/shop-stack.ts": stack}, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/lib/shop-stack.ts:8"]
+    scaled = stack.replace(
+        "        });\n", "        }).service.autoScaleTaskCount({ maxCapacity: 10 });\n"
+    )
+    result = check(tmp_path / "b", {"infra/lib/shop-stack.ts": scaled}, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert locators(result) == ["infra/lib/shop-stack.ts:10"]
+
+
+def test_decision_1_a_bicep_container_app_with_min_replicas_passes_autoscaling(tmp_path):
+    bicep = """
+        resource shop 'Microsoft.App/containerApps@2023-05-01' = {
+          name: 'shop'
+          properties: {
+            template: {
+              containers: [ { name: 'shop', image: 'acr.azurecr.io/shop:1.8.2' } ]
+              scale: { minReplicas: 2, maxReplicas: 10 }
+            }
+          }
+        }
+    """
+    result = check(tmp_path / "a", {"infra/main.bicep": bicep}, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert locators(result) == ["infra/main.bicep:6"]
+    single = bicep.replace("scale: { minReplicas: 2, maxReplicas: 10 }", "scale: {}")
+    result = check(tmp_path / "b", {"infra/main.bicep": single}, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/main.bicep:1"]
+
+
+def test_decision_1_a_render_blueprint_with_one_instance_fails_autoscaling(tmp_path):
+    blueprint = "services:\n  - type: web\n    name: shop\n    runtime: python\n"
+    result = check(tmp_path / "a", {"render.yaml": blueprint}, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["render.yaml:2"]
+    scaled = blueprint + "    scaling:\n      minInstances: 2\n      maxInstances: 5\n"
+    result = check(tmp_path / "b", {"render.yaml": scaled}, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert locators(result) == ["render.yaml:5"]
+
+
+def test_decision_1_a_terraform_ecs_container_without_a_health_check_fails_probes(tmp_path):
+    tf = TERRAFORM_ECS.replace("IMAGE", "acme/shop:1.8.2").replace("COUNT", "2")
+    result = check(tmp_path / "a", {"infra/ecs.tf": tf}, "disposability.health-probes")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["infra/ecs.tf:7"]
+    checked = tf.replace(
+        "essential = true",
+        'essential = true\n      healthCheck = { command = ["CMD-SHELL", "curl -f :8080"] }',
+    )
+    result = check(tmp_path / "b", {"infra/ecs.tf": checked}, "disposability.health-probes")
+    assert result.status == Status.PASS
+    assert locators(result) == ["infra/ecs.tf:7"]
