@@ -134,30 +134,70 @@ def _truthy(value: object) -> bool:
     return value not in (None, False, 0, "", [], {})
 
 
-def evaluate(condition: str, values: dict) -> bool | None:
-    """A Helm ``if`` condition against default values: True, False, or None when it says more
-    than a value, ``not``, ``and``, ``or``, ``eq`` or ``ne`` (then it counts as rendered)."""
-    words = condition.replace("(", " ").replace(")", " ").split()
-    if not words:
+_TOKEN = re.compile(r"""\(|\)|"[^"]*"|'[^']*'|[^\s()]+""")
+MAX_TOKENS = 64
+
+
+def _parse(tokens: list[str]) -> list | None:
+    """Go-template words and parenthesised sub-expressions as nested lists (None if unbalanced)."""
+    stack: list[list] = [[]]
+    for token in tokens:
+        if token == "(":
+            stack.append([])
+        elif token == ")":
+            if len(stack) == 1:
+                return None
+            inner = stack.pop()
+            stack[-1].append(inner)
+        else:
+            stack[-1].append(token)
+    return stack[0] if len(stack) == 1 else None
+
+
+def _value(node: object, values: dict) -> tuple[bool, object]:
+    """(understood, value) of a word or a parenthesised call."""
+    if isinstance(node, list):
+        result = _call(node, values)
+        return result is not None, result
+    return _term(str(node), values)
+
+
+def _call(expr: list, values: dict) -> bool | None:
+    if not expr:
         return None
-    head, rest = words[0], words[1:]
-    if head == "not" and len(rest) == 1:
-        result = evaluate(rest[0], values)
-        return None if result is None else not result
-    if head in ("and", "or") and rest:
-        results = [evaluate(word, values) for word in rest]
+    head, args = expr[0], expr[1:]
+    if isinstance(head, list) and not args:
+        return _call(head, values)
+    if head == "not" and len(args) == 1:
+        understood, value = _value(args[0], values)
+        return (not _truthy(value)) if understood else None
+    if head in ("and", "or") and args:
+        results = []
+        for arg in args:
+            understood, value = _value(arg, values)
+            results.append(_truthy(value) if understood else None)
         if head == "and":
             return False if False in results else (None if None in results else True)
         return True if True in results else (None if None in results else False)
-    if head in ("eq", "ne") and len(rest) == 2:
-        (ok_a, a), (ok_b, b) = _term(rest[0], values), _term(rest[1], values)
+    if head in ("eq", "ne") and len(args) == 2:
+        (ok_a, a), (ok_b, b) = _value(args[0], values), _value(args[1], values)
         if not (ok_a and ok_b):
             return None
         return (a == b) if head == "eq" else (a != b)
-    if len(words) == 1:
+    if not args and not isinstance(head, list):
         understood, value = _term(head, values)
         return _truthy(value) if understood else None
     return None
+
+
+def evaluate(condition: str, values: dict) -> bool | None:
+    """A Helm ``if`` condition against default values: True, False, or None when it says more
+    than values, ``not``, ``and``, ``or``, ``eq`` and ``ne`` (then it counts as rendered)."""
+    tokens = _TOKEN.findall(condition)
+    if len(tokens) > MAX_TOKENS or "|" in tokens:
+        return None
+    expr = _parse(tokens)
+    return None if expr is None else _call(expr, values)
 
 
 def _subchart_condition(ctx: CheckContext, folder: str) -> tuple[str, str] | None:

@@ -916,3 +916,44 @@ def test_decision_1_a_terraform_ecs_container_without_a_health_check_fails_probe
     result = check(tmp_path / "b", {"infra/ecs.tf": checked}, "disposability.health-probes")
     assert result.status == Status.PASS
     assert locators(result) == ["infra/ecs.tf:7"]
+
+
+# --- 5. reading Helm conditions ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (".Values.autoscaling.enabled", False),
+        ("not .Values.autoscaling.enabled", True),
+        ("and .Values.metrics.enabled (not .Values.autoscaling.enabled)", True),
+        ("and .Values.autoscaling.enabled (not .Values.keda.enabled)", False),
+        ("or .Values.autoscaling.enabled .Values.keda.enabled", False),
+        ('eq .Values.kind "Deployment"', True),
+        (".Values.ingress.enabled", False),  # unset is false, as Helm renders it
+        ('.Capabilities.APIVersions.Has "autoscaling/v2"', None),  # not decidable: rendered
+        ('include "shop.hpaEnabled" .', None),
+    ],
+)
+def test_decision_5_helm_conditions_are_read_against_the_default_values(condition, expected):
+    from scorecards.checks.charts import evaluate
+
+    values = {"autoscaling": {"enabled": False}, "metrics": {"enabled": True}, "kind": "Deployment"}
+    assert evaluate(condition, values) is expected
+
+
+def test_decision_5_an_else_branch_is_not_taken_for_the_if_condition():
+    from scorecards.collectors.repo_files.documents import helm_guards
+
+    template = (
+        "{{- if .Values.autoscaling.enabled }}\n"
+        "kind: HorizontalPodAutoscaler\n"
+        "{{- else }}\n"
+        "kind: PodDisruptionBudget\n"
+        "{{- end }}\n"
+        "kind: Service\n"
+    )
+    guards = helm_guards(template)
+    assert guards[1] == [".Values.autoscaling.enabled"]
+    assert guards[3] == [None]  # the else branch: rendered when the condition is false
+    assert guards[5] == []
