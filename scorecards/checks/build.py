@@ -154,7 +154,7 @@ def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
     ]
     found += [
         ctx.evidence(s["path"], s["line"], "infrastructure code")
-        for s in d.signals(ctx, "deploy.code.")
+        for s in d.code_deploy_signals(ctx)
     ]
     found += [
         ctx.evidence(manifest["path"], dep.get("line"), f"infrastructure library {dep['name']}")
@@ -368,7 +368,7 @@ def _deploy_image_refs(ctx: CheckContext) -> list[dict]:
             {"path": task["path"], "image": c.get("image"), "line": c.get("line")}
             for c in task["containers"]
         ]
-    for signal in d.signals(ctx, "deploy.code.image"):
+    for signal in d.code_deploy_signals(ctx, "image"):
         detail = signal.get("detail") or {}
         image = detail.get("image") if detail.get("how") == "registry" else None
         refs.append(

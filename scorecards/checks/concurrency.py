@@ -218,7 +218,7 @@ def _scaling_evidence(ctx: CheckContext) -> list[Evidence]:
             evidence.append(ctx.evidence(res["path"], res.get("line"), f"desired_count = {count}"))
     evidence += [
         ctx.evidence(s["path"], s["line"], s.get("excerpt") or "scaling")
-        for s in d.signals(ctx, "deploy.code.scaling")
+        for s in d.code_deploy_signals(ctx, "scaling")
     ]
     for document in d.documents(ctx, "platform"):
         if document["path"].rsplit("/", 1)[-1] == "fly.toml":
@@ -392,7 +392,7 @@ def _single_instance_definitions(ctx: CheckContext) -> list[Evidence]:
             evidence.append(ctx.evidence(res["path"], res.get("line"), excerpt))
     evidence += [
         ctx.evidence(s["path"], s["line"], f"{s.get('excerpt') or 'service'} (no scaling)")
-        for s in d.signals(ctx, "deploy.code.service")
+        for s in d.code_deploy_signals(ctx, "service")
     ]
     evidence += [e for e, scaled in _platform_scaling(ctx) if not scaled]
     return evidence

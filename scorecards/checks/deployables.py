@@ -1107,9 +1107,17 @@ def deploy_compose_services(ctx: CheckContext) -> list[dict]:
     return [s for s in compose_services(ctx) if compose_is_deploy_manifest(ctx, s["path"])]
 
 
-def code_deploy_signals(ctx: CheckContext) -> list[dict]:
-    """Deployments written as code (CDK, Pulumi, Bicep): images, services, scaling, health."""
-    return signals(ctx, "deploy.code.")
+def code_deploy_signals(ctx: CheckContext, rule: str = "") -> list[dict]:
+    """Deployments written as code (CDK, Pulumi, Bicep): ``image``, ``service``, ``scaling`` or
+    ``health`` signals (all when ``rule`` is empty) of files that deploy an image or a service.
+
+    ``healthCheck: {`` or ``minReplicas: 2`` alone also appear in application code; only files
+    that declare what they deploy are infrastructure."""
+    every = signals(ctx, "deploy.code.")
+    infra = {s["path"] for s in every if s["rule"] in ("deploy.code.image", "deploy.code.service")}
+    return [
+        s for s in every if s["path"] in infra and (not rule or s["rule"] == f"deploy.code.{rule}")
+    ]
 
 
 def terraform_ecs_tasks(ctx: CheckContext) -> list[dict]:

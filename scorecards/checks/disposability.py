@@ -106,7 +106,7 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
         ]
     evidence += [
         ctx.evidence(s["path"], s["line"], s.get("excerpt") or "health check")
-        for s in d.signals(ctx, "deploy.code.health")
+        for s in d.code_deploy_signals(ctx, "health")
     ]
     for task in d.ecs_task_definitions(ctx):
         for container in task["containers"]:
@@ -169,7 +169,7 @@ def _unprobed_elsewhere(ctx: CheckContext) -> list[Evidence]:
         ]
     evidence += [
         ctx.evidence(s["path"], s["line"], f"{s.get('excerpt') or 'service'}: no health check")
-        for s in d.signals(ctx, "deploy.code.service")
+        for s in d.code_deploy_signals(ctx, "service")
     ]
     return evidence
 

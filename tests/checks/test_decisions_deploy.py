@@ -957,3 +957,13 @@ def test_decision_5_an_else_branch_is_not_taken_for_the_if_condition():
     assert guards[1] == [".Values.autoscaling.enabled"]
     assert guards[3] == [None]  # the else branch: rendered when the condition is false
     assert guards[5] == []
+
+
+def test_decision_4_a_health_check_setting_in_application_code_is_not_infrastructure(tmp_path):
+    files = {
+        "src/config.ts": "export const settings = {\n  healthCheck: { path: '/healthz' },\n};\n",
+        "package.json": '{"name": "api", "dependencies": {"express": "4.19.2"}}',
+    }
+    root = write(tmp_path, files)
+    assert result_for(root, "build.iac").status == Status.FAIL
+    assert result_for(root, "disposability.health-probes").status != Status.PASS
