@@ -207,9 +207,9 @@ def _helm_value(term: str, values: dict, chart: dict) -> object:
     term = term.strip()
     if len(term) >= 2 and term[0] in "\"'" and term[-1] == term[0]:
         return term[1:-1]
-    if term.startswith(".Values."):
+    if term.startswith((".Values.", "$.Values.")):
         node: object = values
-        for key in term[len(".Values.") :].split("."):
+        for key in term.split(".Values.", 1)[1].split("."):
             node = node.get(key) if isinstance(node, dict) else None
         return node
     if term == ".Chart.AppVersion":

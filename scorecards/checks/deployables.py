@@ -598,7 +598,7 @@ def helm_values(ctx: CheckContext, template_path: str) -> list[dict]:
     return sorted(found, key=lambda v: not v["primary"])
 
 
-_HELM_VALUE = re.compile(r"\{\{-?\s*\.Values\.([\w.]+)\s*(?:\|[^}]*)?-?\}\}")
+_HELM_VALUE = re.compile(r"\{\{-?\s*\$?\.Values\.([\w.]+)\s*(?:\|[^}]*)?-?\}\}")
 
 
 def helm_lookup(values: dict, dotted: str) -> object:

@@ -967,3 +967,25 @@ def test_decision_4_a_health_check_setting_in_application_code_is_not_infrastruc
     root = write(tmp_path, files)
     assert result_for(root, "build.iac").status == Status.FAIL
     assert result_for(root, "disposability.health-probes").status != Status.PASS
+
+
+def test_decision_5_root_scoped_values_in_a_range_are_read_too(tmp_path):
+    files = helm_chart("image:\n  repository: ghcr.io/acme/shop\n  tag: 2.4.1\nreplicaCount: 2\n")
+    files["charts/shop/templates/job.yaml"] = """
+        {{- range $name, $job := .Values.jobs }}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: shop-{{ $name }}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: job
+                  image: "{{ $.Values.image.repository }}:{{ $.Values.image.tag }}"
+        {{- end }}
+    """
+    result = check(tmp_path, files, "admin.same-image")
+    assert result.status == Status.PASS
+    assert "ghcr.io/acme/shop" in result.evidence[0].excerpt
