@@ -989,3 +989,20 @@ def test_decision_5_root_scoped_values_in_a_range_are_read_too(tmp_path):
     result = check(tmp_path, files, "admin.same-image")
     assert result.status == Status.PASS
     assert "ghcr.io/acme/shop" in result.evidence[0].excerpt
+
+
+def test_decision_9_a_migration_helper_of_the_web_app_still_migrates_at_startup(tmp_path):
+    files = {
+        "src/Shared/MigrateDbContextExtensions.cs": """
+            public static class MigrateDbContextExtensions
+            {
+                public static async Task MigrateAsync(this ShopDb context)
+                {
+                    await context.Database.MigrateAsync();
+                }
+            }
+        """,
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["src/Shared/MigrateDbContextExtensions.cs:5"]
