@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scorecards.checks import charts, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -66,7 +66,10 @@ def _release_processes(ctx: CheckContext) -> list[Evidence]:
         if p.get("type") == "release"
     ]
     for workload in d.workloads(ctx):
-        if workload["kind"] in ("Job", "CronJob"):
+        if workload["kind"] in ("Job", "CronJob") and charts.not_the_app(ctx, workload) not in (
+            "a Helm test hook",
+            "a load generator",
+        ):
             evidence.append(
                 ctx.evidence(
                     workload["path"],

@@ -1006,3 +1006,32 @@ def test_decision_9_a_migration_helper_of_the_web_app_still_migrates_at_startup(
     result = check(tmp_path, files, "admin.one-off")
     assert result.status == Status.FAIL
     assert locators(result) == ["src/Shared/MigrateDbContextExtensions.cs:5"]
+
+
+def test_decision_9_a_helm_test_hook_job_is_not_an_admin_task(tmp_path):
+    hook = """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: shop-smoke-test
+          annotations:
+            "helm.sh/hook": test
+        spec:
+          template:
+            spec:
+              containers:
+                - name: smoke
+                  image: curlimages/curl:8.8.0
+              restartPolicy: Never
+    """
+    files = {"chart/Chart.yaml": CHART, "chart/templates/tests/smoke.yaml": hook}
+    assert check(tmp_path / "a", files, "admin.one-off").status == Status.UNKNOWN
+    migrate = {
+        "chart/Chart.yaml": CHART,
+        "chart/templates/migrate.yaml": hook.replace(
+            '"helm.sh/hook": test', '"helm.sh/hook": pre-upgrade'
+        ),
+    }
+    result = check(tmp_path / "b", migrate, "admin.one-off")
+    assert result.status == Status.PASS
+    assert locators(result) == ["chart/templates/migrate.yaml:1"]
