@@ -51,20 +51,26 @@ def _first_mapping(document: dict) -> dict:
     return next((data for _, data in d.iter_docs(document) if isinstance(data, dict)), {})
 
 
+def _by_folder(ctx: CheckContext, category: str, names: tuple[str, ...]) -> dict[str, dict]:
+    """Folder -> first mapping of the chart file named ``names`` there (indexed once)."""
+
+    def compute() -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for doc in d.documents(ctx, category, production_only=False):
+            folder, _, name = doc["path"].rpartition("/")
+            if name in names and folder not in found:
+                found[folder] = _first_mapping(doc)
+        return found
+
+    return ctx.memo(f"chart_files:{category}", compute)
+
+
 def _own_values(ctx: CheckContext, folder: str) -> dict:
-    wanted = {posixpath.join(folder, "values.yaml"), posixpath.join(folder, "values.yml")}
-    for doc in d.documents(ctx, "helm_values", production_only=False):
-        if doc["path"] in wanted:
-            return _first_mapping(doc)
-    return {}
+    return _by_folder(ctx, "helm_values", ("values.yaml", "values.yml")).get(folder, {})
 
 
 def chart_metadata(ctx: CheckContext, folder: str) -> dict:
-    wanted = {posixpath.join(folder, "Chart.yaml"), posixpath.join(folder, "Chart.yml")}
-    for doc in d.documents(ctx, "helm_chart", production_only=False):
-        if doc["path"] in wanted:
-            return _first_mapping(doc)
-    return {}
+    return _by_folder(ctx, "helm_chart", ("Chart.yaml", "Chart.yml")).get(folder, {})
 
 
 def _merge(base: dict, override: dict) -> dict:
