@@ -65,6 +65,21 @@ def _by_folder(ctx: CheckContext, category: str, names: tuple[str, ...]) -> dict
     return ctx.memo(f"chart_files:{category}", compute)
 
 
+def values_known(ctx: CheckContext, folder: str) -> bool:
+    """Whether the chart's default values were read (a values.yaml that parsed): without them
+    a condition cannot be judged false."""
+
+    def compute() -> set[str]:
+        return {
+            doc["path"].rpartition("/")[0]
+            for doc in d.documents(ctx, "helm_values", production_only=False)
+            if doc["path"].rpartition("/")[2] in ("values.yaml", "values.yml")
+            and not doc.get("error")
+        }
+
+    return folder in ctx.memo("chart_values_known", compute)
+
+
 def _own_values(ctx: CheckContext, folder: str) -> dict:
     return _by_folder(ctx, "helm_values", ("values.yaml", "values.yml")).get(folder, {})
 
@@ -228,15 +243,15 @@ def disabled_by(ctx: CheckContext, document_path: str, entry: dict) -> str | Non
     if folder is None:
         return None
     values = chart_values(ctx, folder)
-    for guard in entry.get("guards") or []:
+    for guard in entry.get("guards") or [] if values_known(ctx, folder) else []:
         if evaluate(guard, values) is False:
             return f"{{{{ if {guard} }}}} is false by default"
     while folder is not None:
         sub = _subchart_condition(ctx, folder)
         if sub is not None:
             parent = _parent_chart(ctx, folder)
-            parent_values = chart_values(ctx, parent[0]) if parent else {}
-            if not _truthy(lookup(parent_values, sub[0])):
+            known = parent is not None and values_known(ctx, parent[0])
+            if known and not _truthy(lookup(chart_values(ctx, parent[0]), sub[0])):
                 return f"sub-chart off by default ({sub[0]} in {sub[1]})"
         parent = _parent_chart(ctx, folder)
         folder = parent[0] if parent else None

@@ -1035,3 +1035,10 @@ def test_decision_9_a_helm_test_hook_job_is_not_an_admin_task(tmp_path):
     result = check(tmp_path / "b", migrate, "admin.one-off")
     assert result.status == Status.PASS
     assert locators(result) == ["chart/templates/migrate.yaml:1"]
+
+
+def test_decision_5_a_condition_is_not_judged_false_when_the_values_did_not_parse(tmp_path):
+    files = helm_chart("autoscaling:\n  enabled: true\n  maxReplicas: [unclosed\n")
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.PASS  # the HPA template stays: its condition is unknowable
+    assert "charts/shop/templates/hpa.yaml:2" in locators(result)
