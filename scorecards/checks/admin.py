@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scorecards.checks import charts, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -17,7 +17,7 @@ ADMIN_PATHS = {
     "Django manage.py": r"(^|/)manage\.py$",
     "Rake task": r"(^|/)lib/tasks/[^/]+\.rake$",
     "Laravel artisan command": r"(^|/)app/Console/Commands/[^/]+\.php$",
-    "Go admin CLI": r"(^|/)cmd/[^/]*(migrat|admin|cli|tool|seed|job|task|backfill|ctl)[^/]*"
+    "Go admin CLI": r"(^|/)cmd/[^/]*(migrat|admin|cli|tool|job|task|backfill|ctl)[^/]*"
     r"/main\.go$",
 }
 MIGRATION_PATHS = {
@@ -29,15 +29,24 @@ MIGRATION_PATHS = {
     "Liquibase": r"(^|/)db/changelog/",
     "Prisma migrations": r"(^|/)prisma/migrations/",
 }
+# Bounded gaps (not `.*`): a long line of repeated tool names must not scan quadratically.
 MIGRATION_COMMAND = re.compile(
     r"\bmanage\.py\s+migrate\b|\bdjango-admin\s+migrate\b|\balembic\s+upgrade\b|"
     r"\bflask\s+db\s+upgrade\b|\bprisma\s+migrate\s+deploy\b|\b(?:rails|rake)\s+db:(?:migrate|prepare)\b|"
-    r"\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b.*\bmigration:run\b|"
-    r"\bartisan\s+migrate\b|\bflyway\b.*\bmigrate\b|\bliquibase\b.*\bupdate\b|"
+    r"\bknex\s+migrate:latest\b|\bsequelize(?:-cli)?\s+db:migrate\b|\btypeorm\b[^\n]{0,120}?\bmigration:run\b|"
+    r"\bartisan\s+migrate\b|\bflyway\b[^\n]{0,120}?\bmigrate\b|\bliquibase\b[^\n]{0,120}?\bupdate\b|"
     r"\b(?:npm\s+run|yarn|pnpm)\s+(?:db:)?migrate\b|\bdiesel\s+migration\s+run\b|"
-    r"\bmix\s+ecto\.migrate\b|\bgoose\b.*\bup\b"
+    r"\bmix\s+ecto\.migrate\b|\bgoose\b[^\n]{0,120}?\bup\b"
 )
-_NPM_ADMIN_SCRIPT = re.compile(r"migrat|seed|^db:", re.IGNORECASE)
+# Seeding fills a fresh database for development: not an admin task of production (decision 9).
+_NPM_ADMIN_SCRIPT = re.compile(r"migrat|^db:(?!seed)", re.IGNORECASE)
+_NPM_START_SCRIPTS = ("start", "start:prod", "start:production", "prod", "serve")
+# A one-off step of a CI/CD workflow: a migration, or a management command run in a throwaway
+# container (`docker compose run --rm app python manage.py migrate`).
+_CI_ONE_OFF = re.compile(
+    r"\brun\s+--rm\b[^\n]{0,200}?\b(?:manage\.py|artisan|rake|rails|migrate|alembic|flask|npm|npx|node|bin/)"
+    r"|\baws\s+ecs\s+run-task\b|\bkubectl\s+(?:create\s+job|run)\b|\bheroku\s+run\b"
+)
 _SCHEDULE_EVENT = re.compile(r"^Schedule(V2)?$")
 
 
@@ -57,7 +66,10 @@ def _release_processes(ctx: CheckContext) -> list[Evidence]:
         if p.get("type") == "release"
     ]
     for workload in d.workloads(ctx):
-        if workload["kind"] in ("Job", "CronJob"):
+        if workload["kind"] in ("Job", "CronJob") and charts.not_the_app(ctx, workload) not in (
+            "a Helm test hook",
+            "a load generator",
+        ):
             evidence.append(
                 ctx.evidence(
                     workload["path"],
@@ -70,18 +82,93 @@ def _release_processes(ctx: CheckContext) -> list[Evidence]:
         if (
             isinstance(annotations, dict)
             and "helm.sh/hook" in annotations
+            and "test" not in str(annotations["helm.sh/hook"])
             and item["object"].get("kind") not in ("Job", "CronJob")
         ):
             evidence.append(ctx.evidence(item["path"], item["line"], "helm.sh/hook"))
+    return evidence + _platform_release_phases(ctx)
+
+
+# Release phases of platform specs: (file name, JSON pointer, what it is).
+_RELEASE_PHASES = (
+    ("heroku.yml", "/release", "heroku.yml release phase"),
+    ("fly.toml", "/deploy/release_command", "fly.toml release_command"),
+)
+
+
+def _platform_release_phases(ctx: CheckContext) -> list[Evidence]:
+    """heroku.yml ``release``, fly.toml ``release_command``, Render ``preDeployCommand``,
+    DigitalOcean ``PRE_DEPLOY`` jobs: the platform runs them once per release."""
+    evidence = []
+    for document in d.documents(ctx, "platform"):
+        name = document["path"].rsplit("/", 1)[-1]
+        for entry, data in d.iter_docs(document):
+            if not isinstance(data, dict):
+                continue
+            for file_name, pointer, label in _RELEASE_PHASES:
+                keys = pointer.strip("/").split("/")
+                if name == file_name and d.helm_lookup(data, ".".join(keys)):
+                    evidence.append(
+                        ctx.evidence(document["path"], d.line_of(entry, pointer), label)
+                    )
+            for key in ("services", "jobs"):
+                for i, unit in enumerate(data.get(key) or []):
+                    if not isinstance(unit, dict):
+                        continue
+                    if unit.get("preDeployCommand") or unit.get("kind") in ("PRE_DEPLOY",):
+                        line = d.line_of(entry, f"/{key}/{i}")
+                        label = unit.get("preDeployCommand") or f"job {unit.get('name')} PRE_DEPLOY"
+                        evidence.append(ctx.evidence(document["path"], line, str(label)))
     return evidence
+
+
+def _ci_one_offs(ctx: CheckContext) -> list[Evidence]:
+    """Migrations and one-off commands run by a CI/CD workflow step."""
+    evidence = []
+    for document in d.documents(ctx, "ci"):
+        for entry, data in d.iter_docs(document):
+            for pointer, text in _strings(data, ""):
+                if MIGRATION_COMMAND.search(text) or _CI_ONE_OFF.search(text):
+                    line = d.line_of(entry, pointer)
+                    command = next(
+                        (
+                            part.strip()
+                            for part in text.splitlines()
+                            if MIGRATION_COMMAND.search(part) or _CI_ONE_OFF.search(part)
+                        ),
+                        text,
+                    )
+                    evidence.append(ctx.evidence(document["path"], line, command))
+    return evidence
+
+
+def _strings(data: object, pointer: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(JSON pointer, text) of every string in a parsed document."""
+    if depth > 30:
+        return []
+    if isinstance(data, str):
+        return [(pointer, data)]
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else []
+    )
+    found = []
+    for key, value in items:
+        found += _strings(value, f"{pointer}/{key}", depth + 1)
+    return found
 
 
 def _scheduled_tasks(ctx: CheckContext) -> list[Evidence]:
     evidence = []
     for res in d.cfn_resources(ctx):
         line = d.line_of(res["entry"], res["pointer"])
+        # An event rule without a schedule routes events (log shipping, alerts): not a task.
         if res["type"] in ("AWS::Events::Rule", "AWS::Scheduler::Schedule") and (
-            res["properties"].get("Targets") or res["properties"].get("Target")
+            res["properties"].get("ScheduleExpression")
+            and (res["properties"].get("Targets") or res["properties"].get("Target"))
         ):
             evidence.append(ctx.evidence(res["path"], line, res["type"]))
         events = (
@@ -104,23 +191,57 @@ def _scheduled_tasks(ctx: CheckContext) -> list[Evidence]:
                     f"{fn['name']} schedule event",
                 )
             )
-    for kind in ("aws_cloudwatch_event_target", "aws_scheduler_schedule"):
-        for res in d.terraform_resources(ctx, kind):
-            evidence.append(ctx.evidence(res["path"], res.get("line"), res["type"]))
+    for res in d.terraform_resources(ctx, "aws_cloudwatch_event_rule"):
+        if (res.get("attrs") or {}).get("schedule_expression"):
+            evidence.append(ctx.evidence(res["path"], res.get("line"), "scheduled event rule"))
+    for res in d.terraform_resources(ctx, "aws_scheduler_schedule"):
+        evidence.append(ctx.evidence(res["path"], res.get("line"), res["type"]))
     return evidence
+
+
+def _npm_scripts(ctx: CheckContext) -> list[tuple[dict, str, str, int | None]]:
+    """(manifest, script name, command, line) of every production package.json script."""
+    found = []
+    for manifest in d.manifests(ctx):
+        details = manifest.get("details") or {}
+        scripts, lines = details.get("scripts"), details.get("script_lines") or {}
+        if manifest.get("type") == "package.json" and isinstance(scripts, dict):
+            for name, command in scripts.items():
+                found.append((manifest, str(name), str(command), lines.get(name)))
+    return found
 
 
 def _npm_admin_scripts(ctx: CheckContext) -> list[Evidence]:
-    evidence = []
-    for manifest in d.manifests(ctx):
-        scripts = (manifest.get("details") or {}).get("scripts")
-        if manifest.get("type") == "package.json" and isinstance(scripts, dict):
-            for name in scripts:
-                if _NPM_ADMIN_SCRIPT.search(str(name)):
-                    evidence.append(
-                        ctx.evidence(manifest["path"], None, f"script {name}: {scripts[name]}")
-                    )
-    return evidence
+    return [
+        ctx.evidence(manifest["path"], line, f"script {name}: {command}")
+        for manifest, name, command, line in _npm_scripts(ctx)
+        if _NPM_ADMIN_SCRIPT.search(name) and name not in _NPM_START_SCRIPTS
+    ]
+
+
+def _migrations_in_start_scripts(ctx: CheckContext) -> list[Evidence]:
+    """package.json start scripts that migrate before starting the server
+    (``"start": "prisma migrate deploy && node dist/main.js"``)."""
+    commands = " ".join(c["command"] for c in d.start_commands(ctx))
+    return [
+        ctx.evidence(manifest["path"], line, f"{name}: {command}")
+        for manifest, name, command, line in _npm_scripts(ctx)
+        if (name == "start" or (name in _NPM_START_SCRIPTS and name in commands))
+        and MIGRATION_COMMAND.search(command)
+        and re.search(r"&&|;", command)
+    ]
+
+
+def _startup_migrations_in_code(ctx: CheckContext) -> list[Evidence]:
+    """The app migrating its database as it boots (EF Core ``Database.Migrate()``); a separate
+    migrator program (a folder naming migrations: ``src/Shop.Migrator/Program.cs``) is a one-off
+    tool, not the web process; a helper file of the app (``MigrateDbContextExtensions.cs``) is
+    not."""
+    return [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "Database.Migrate()")
+        for s in d.signals(ctx, "admin.startup-migration")
+        if not re.search(r"(?i)migrat|seed", s["path"].rpartition("/")[0])
+    ]
 
 
 def _migrations_in_web_start(ctx: CheckContext) -> list[Evidence]:
@@ -174,7 +295,7 @@ def _live_one_off(ctx: CheckContext) -> Outcome:
         )
     baked = _migrations_in_web_start(live_k8s.view(ctx))
     if baked:
-        return Outcome.warned(
+        return Outcome.failed(
             "Running web containers run migrations in their start command and no Job or "
             "CronJob runs admin tasks.",
             baked[:5],
@@ -186,15 +307,20 @@ def _live_one_off(ctx: CheckContext) -> Outcome:
 @live_k8s.with_kubernetes(_live_one_off, policy="best")
 def one_off(ctx: CheckContext) -> Outcome:
     release = _release_processes(ctx)
-    baked = _migrations_in_web_start(ctx)
-    if baked and not release:
-        return Outcome.warned(
-            "Migrations run in the web process's start command, so every "
-            "instance runs them at boot.",
+    baked = (
+        _migrations_in_web_start(ctx)
+        + _migrations_in_start_scripts(ctx)
+        + _startup_migrations_in_code(ctx)
+    )
+    if baked:
+        return Outcome.failed(
+            "Migrations run as the web process starts (start command, entrypoint, start script "
+            "or app code), so every instance runs them at boot; run them once per release "
+            "(release phase, Job, CI/CD step) instead.",
             baked[:5],
         )
     admin = [ctx.evidence(path, None, label) for label, path in _path_hits(ctx, ADMIN_PATHS)]
-    found = release + _scheduled_tasks(ctx) + admin + _npm_admin_scripts(ctx)
+    found = release + _ci_one_offs(ctx) + _scheduled_tasks(ctx) + admin + _npm_admin_scripts(ctx)
     if found:
         return Outcome.passed(
             "Admin tasks exist as one-off commands, jobs or release processes.", found[:5]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from scorecards.checks import charts, live_aws, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -92,11 +92,33 @@ def ci_pipeline(ctx: CheckContext) -> Outcome:
 # --- build.iac ------------------------------------------------------------------------------
 
 _IAC_PATHS = re.compile(
-    r"(^|/)(cdk\.json|Pulumi\.ya?ml|fly\.toml|render\.ya?ml|heroku\.yml|Dockerrun\.aws\.json|"
+    r"(^|/)(cdk\.json|Pulumi\.ya?ml|fly\.toml|render\.ya?ml|Dockerrun\.aws\.json|"
     r"appspec\.ya?ml|terragrunt\.hcl|samconfig\.toml|serverless\.(ya?ml|json|ts|js)|"
-    r"[^/]+\.nomad(\.hcl)?|\.platform\.app\.yaml)$|(^|/)\.ebextensions/|"
+    r"[^/]+\.nomad(\.hcl)?|\.platform\.app\.yaml|[^/]+\.bicep|azuredeploy[^/]*\.json|"
+    r"mainTemplate\.json|docker-stack[^/]*\.ya?ml)$|(^|/)\.ebextensions/|(^|/)nomad/[^/]+\.hcl$|"
     r"^copilot/[^/]+/manifest\.ya?ml$|^\.do/(app|deploy\.template)\.ya?ml$"
 )
+# Heroku's app.json and heroku.yml name buildpacks and add-ons, not the release (decision 4).
+_NOT_IAC_PLATFORM = re.compile(r"(^|/)(app\.json|heroku\.yml)$")
+# Libraries of infrastructure written in a programming language (CDK, Pulumi, CDKTF).
+IAC_LIBRARIES = frozenset({
+    "aws-cdk-lib", "aws-cdk.core", "aws-cdk-lib/aws-ecs", "awscdk", "amazon.cdk.lib",
+    "software.amazon.awscdk:aws-cdk-lib", "github.com/aws/aws-cdk-go/awscdk/v2",
+    "@pulumi/pulumi", "pulumi", "github.com/pulumi/pulumi/sdk/v3", "com.pulumi:pulumi",
+    "cdktf", "@cdktf/provider-aws", "constructs",
+})  # fmt: skip
+# Keys of a compose service's deploy: that only Docker Swarm reads (a stack, not local compose).
+_SWARM_KEYS = ("placement", "update_config", "rollback_config", "mode", "endpoint_mode")
+
+
+def _swarm_stack_services(ctx: CheckContext) -> list[dict]:
+    found = []
+    for service in d.compose_services(ctx):
+        deploy = service["service"].get("deploy")
+        named = "stack" in service["path"].rsplit("/", 1)[-1]
+        if named or (isinstance(deploy, dict) and any(k in deploy for k in _SWARM_KEYS)):
+            found.append(service)
+    return found
 
 
 def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
@@ -113,7 +135,11 @@ def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
         "platform": "platform deploy config",
     }
     for category, label in labels.items():
-        found += [ctx.evidence(doc["path"], None, label) for doc in d.documents(ctx, category)]
+        found += [
+            ctx.evidence(doc["path"], None, label)
+            for doc in d.documents(ctx, category)
+            if not _NOT_IAC_PLATFORM.search(doc["path"])
+        ]
     found += [
         ctx.evidence(w["path"], w["line"], f"Kubernetes {w['kind']} {w['name']}")
         for w in d.workloads(ctx)
@@ -122,10 +148,17 @@ def _iac_evidence(ctx: CheckContext) -> list[Evidence]:
         ctx.evidence(
             s["path"],
             d.line_of(s["entry"], s["pointer"] + "/deploy"),
-            f"stack service {s['name']} with deploy:",
+            f"Swarm stack service {s['name']}",
         )
-        for s in d.compose_services(ctx)
-        if "deploy" in s["service"]
+        for s in _swarm_stack_services(ctx)
+    ]
+    found += [
+        ctx.evidence(s["path"], s["line"], "infrastructure code")
+        for s in d.code_deploy_signals(ctx)
+    ]
+    found += [
+        ctx.evidence(manifest["path"], dep.get("line"), f"infrastructure library {dep['name']}")
+        for manifest, dep in d.dependency_hits(ctx, IAC_LIBRARIES)
     ]
     found += [
         ctx.evidence(p, None, "deployment config") for p in d.has_path(ctx, _IAC_PATHS.pattern)
@@ -141,8 +174,10 @@ def iac(ctx: CheckContext) -> Outcome:
     evidence = _iac_evidence(ctx)
     if not evidence:
         return Outcome.failed(
-            "No deployment definition (Terraform, CloudFormation/SAM, Helm, Kustomize, k8s "
-            "manifests, serverless...) was found in the repository."
+            "No deployment definition (Terraform, CloudFormation/SAM, CDK, Pulumi, Bicep, Helm, "
+            "Kustomize, k8s manifests, serverless, Nomad, Swarm stack, app platform spec) was "
+            "found in the repository; compose files, Heroku app.json and heroku.yml do not "
+            "define the release."
         )
     return Outcome.passed(f"Deployment is defined as code ({evidence[0].excerpt}).", evidence[:5])
 
@@ -160,35 +195,21 @@ _DEV_DEPLOY_PATH = re.compile(
 
 
 def _chart_of(ctx: CheckContext, template_path: str) -> tuple[dict, dict] | None:
-    """(values.yaml data, Chart.yaml data) of the chart a template belongs to."""
-    charts = [
-        doc
-        for doc in d.documents(ctx, "helm_chart", production_only=False)
-        if template_path.startswith(posixpath.dirname(doc["path"]) + "/")
-        or posixpath.dirname(doc["path"]) == ""
-    ]
-    if not charts:
+    """(default values, Chart.yaml data) of the chart a template belongs to; a sub-chart's values
+    include what its parent chart sets for it."""
+    folder = charts.chart_of(ctx, template_path)
+    if folder is None:
         return None
-    chart = max(charts, key=lambda doc: doc["path"].count("/"))
-    chart_dir = posixpath.dirname(chart["path"])
-    values: dict = {}
-    for doc in d.documents(ctx, "helm_values", production_only=False):
-        if doc["path"] in (
-            posixpath.join(chart_dir, "values.yaml"),
-            posixpath.join(chart_dir, "values.yml"),
-        ):
-            values = next((data for _, data in d.iter_docs(doc) if isinstance(data, dict)), {})
-    chart_data = next((data for _, data in d.iter_docs(chart) if isinstance(data, dict)), {})
-    return values, chart_data
+    return charts.chart_values(ctx, folder), charts.chart_metadata(ctx, folder)
 
 
 def _helm_value(term: str, values: dict, chart: dict) -> object:
     term = term.strip()
     if len(term) >= 2 and term[0] in "\"'" and term[-1] == term[0]:
         return term[1:-1]
-    if term.startswith(".Values."):
+    if term.startswith((".Values.", "$.Values.")):
         node: object = values
-        for key in term[len(".Values.") :].split("."):
+        for key in term.split(".Values.", 1)[1].split("."):
             node = node.get(key) if isinstance(node, dict) else None
         return node
     if term == ".Chart.AppVersion":
@@ -332,15 +353,32 @@ def _deploy_image_refs(ctx: CheckContext) -> list[dict]:
                     "line": d.line_of(res["entry"], res["pointer"]),
                 }
             )
-    for service in d.compose_services(ctx):
-        if "deploy" in service["service"]:
-            refs.append(
-                {
-                    "path": service["path"],
-                    "image": service["service"].get("image"),
-                    "line": d.line_of(service["entry"], service["pointer"] + "/image"),
-                }
-            )
+    for service in d.deploy_compose_services(ctx):
+        if service["service"].get("build"):
+            continue  # compose builds this image from the repository at deploy time
+        refs.append(
+            {
+                "path": service["path"],
+                "image": service["service"].get("image"),
+                "line": d.line_of(service["entry"], service["pointer"] + "/image"),
+            }
+        )
+    for task in d.terraform_ecs_tasks(ctx):
+        refs += [
+            {"path": task["path"], "image": c.get("image"), "line": c.get("line")}
+            for c in task["containers"]
+        ]
+    for signal in d.code_deploy_signals(ctx, "image"):
+        detail = signal.get("detail") or {}
+        image = detail.get("image") if detail.get("how") == "registry" else None
+        refs.append(
+            {
+                "path": signal["path"],
+                "image": image or "«built by the pipeline»",
+                "line": signal["line"],
+                "built": detail.get("how") == "asset",
+            }
+        )
     return [r for r in refs if isinstance(r.get("image"), str) and r["image"].strip()]
 
 
@@ -357,9 +395,11 @@ def _skaffold_images(ctx: CheckContext) -> set[str]:
 
 
 def _judged_refs(ctx: CheckContext) -> list[dict]:
-    """Image references whose tag the repository fixes (placeholders and dev manifests left out).
+    """Image references of production deploy manifests, each with ``verdict`` and ``why``.
 
-    A literal `:latest` is judged even behind a variable registry (`${REGISTRY}/app:latest`).
+    An image the pipeline builds or substitutes (Skaffold artifact, CDK asset, ``${TAG}``,
+    an unresolved chart value) passes; a literal moving tag is judged even behind a variable
+    registry (``${REGISTRY}/app:latest``).
     """
     built_by_skaffold = _skaffold_images(ctx)
     judged = []
@@ -367,10 +407,14 @@ def _judged_refs(ctx: CheckContext) -> list[dict]:
         if _DEV_DEPLOY_PATH.search(ref["path"]):
             continue
         name, tag, digest = d.split_image_ref(ref["image"])
-        if name in built_by_skaffold:
-            continue
-        if not _PLACEHOLDER.search(ref["image"]) or (tag == "latest" and not digest):
-            judged.append(ref)
+        verdict, why = d.tag_verdict(tag, digest, name)
+        if ref.get("built") or name in built_by_skaffold or ref["image"].startswith("ko://"):
+            verdict, why = "pass", "built and tagged by the pipeline"
+        elif _PLACEHOLDER.search(ref["image"]) and verdict != "fail":
+            verdict, why = "pass", "tag substituted by the pipeline at deploy time"
+        elif _PLACEHOLDER.search(ref["image"]) and tag is None:
+            verdict, why = "pass", "reference substituted by the pipeline at deploy time"
+        judged.append({**ref, "verdict": verdict, "why": why})
     return judged
 
 
@@ -439,20 +483,32 @@ def image_tag_immutable(ctx: CheckContext) -> Outcome:
             "No deploy manifest in the repository names a concrete image; the live workloads "
             "are needed to see the tags."
         )
-    bad = []
-    for ref in checked:
-        _, tag, digest = d.split_image_ref(ref["image"])
-        if not digest and tag in (None, "latest"):
-            shown = ref.get("shown") or ref["image"]
-            note = f" → {ref['image']}" if shown != ref["image"] else ""
-            bad.append(ctx.evidence(ref["path"], ref["line"], f"image: {shown}{note}"))
+
+    def evidence(ref: dict) -> Evidence:
+        if ref["verdict"] == "pass":
+            return ctx.evidence(ref["path"], ref["line"], f"image: {ref['image']}")
+        shown = ref.get("shown") or ref["image"]
+        note = f" → {ref['image']}" if shown != ref["image"] else ""
+        return ctx.evidence(ref["path"], ref["line"], f"image: {shown}{note} ({ref['why']})")
+
+    bad = [evidence(r) for r in checked if r["verdict"] == "fail"]
+    moving = [evidence(r) for r in checked if r["verdict"] == "warn"]
     if bad:
         return Outcome.failed(
-            f"{len(bad)} of {len(checked)} deployed images use `latest` or no tag.", bad[:5]
+            f"{len(bad)} of {len(checked)} deployed images use `latest`, no tag or a moving "
+            "line (`*-latest`, stable, main, nightly...).",
+            (bad + moving)[:5],
+        )
+    if moving:
+        return Outcome.warned(
+            f"{len(moving)} of {len(checked)} deployed images use a variant or partial version "
+            "tag (`alpine`, `8`, `20-slim`) that changes under the same name.",
+            moving[:5],
         )
     return Outcome.passed(
-        f"{len(checked)} image references in deploy manifests; all use a fixed tag or digest.",
-        [ctx.evidence(r["path"], r["line"], f"image: {r['image']}") for r in checked[:5]],
+        f"{len(checked)} image references in deploy manifests; all use a full version, a "
+        "digest, a commit sha or a pipeline-built tag.",
+        [evidence(r) for r in sorted(checked, key=lambda r: "pipeline" in r["why"])][:5],
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scorecards.checks import charts, live_aws, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -161,15 +161,18 @@ def _scaling_evidence(ctx: CheckContext) -> list[Evidence]:
         if kind in ("HorizontalPodAutoscaler", "ScaledObject"):
             evidence.append(ctx.evidence(item["path"], item["line"], f"kind: {kind}"))
     for document, entry, data in _helm_values_docs(ctx):
-        autoscaling = data.get("autoscaling")
-        if isinstance(autoscaling, dict) and autoscaling.get("enabled") is True:
-            evidence.append(
-                ctx.evidence(
-                    document["path"],
-                    d.line_of(entry, "/autoscaling/enabled"),
-                    "autoscaling.enabled: true",
+        for prefix in _values_scopes(data):
+            scope = charts.lookup(data, prefix[1:].replace("/", ".")) if prefix else data
+            autoscaling = scope.get("autoscaling") if isinstance(scope, dict) else None
+            if isinstance(autoscaling, dict) and autoscaling.get("enabled") is True:
+                dotted = f"{prefix[1:].replace('/', '.')}." if prefix else ""
+                evidence.append(
+                    ctx.evidence(
+                        document["path"],
+                        d.line_of(entry, f"{prefix}/autoscaling/enabled"),
+                        f"{dotted}autoscaling.enabled: true",
+                    )
                 )
-            )
     for workload, replicas in _workload_replicas(ctx):
         if replicas is not None and replicas > 1:
             evidence.append(
@@ -200,20 +203,100 @@ def _scaling_evidence(ctx: CheckContext) -> list[Evidence]:
     for res in d.terraform_resources(ctx, "aws_appautoscaling_target"):
         evidence.append(ctx.evidence(res["path"], res.get("line"), "aws_appautoscaling_target"))
     for service in d.compose_services(ctx):
-        deploy = service["service"].get("deploy")
-        replicas = _as_int(deploy.get("replicas")) if isinstance(deploy, dict) else None
+        replicas, pointer = _compose_replicas(service)
         if replicas and replicas > 1:
             evidence.append(
                 ctx.evidence(
                     service["path"],
-                    d.line_of(service["entry"], f"{service['pointer']}/deploy/replicas"),
+                    d.line_of(service["entry"], f"{service['pointer']}{pointer}"),
                     f"{service['name']} replicas: {replicas}",
                 )
             )
+    for res in d.terraform_resources(ctx, "aws_ecs_service"):
+        count = _as_int((res.get("attrs") or {}).get("desired_count"))
+        if count and count > 1:
+            evidence.append(ctx.evidence(res["path"], res.get("line"), f"desired_count = {count}"))
+    evidence += [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "scaling")
+        for s in d.code_deploy_signals(ctx, "scaling")
+    ]
     for document in d.documents(ctx, "platform"):
         if document["path"].rsplit("/", 1)[-1] == "fly.toml":
             evidence.extend(_fly_scaling(ctx, document))
+    evidence += [e for e, scaled in _platform_scaling(ctx) if scaled]
     return evidence
+
+
+def _values_scopes(data: dict) -> list[str]:
+    """JSON pointers of the values a chart reads: its own ("") and each sub-chart's."""
+    return [""] + [
+        f"/{key}"
+        for key, value in data.items()
+        if isinstance(value, dict) and key.lower() not in charts.THIRD_PARTY_SERVERS
+    ]
+
+
+def _compose_replicas(service: dict) -> tuple[int | None, str]:
+    """(replicas, pointer below the service) of a compose service; None when unset."""
+    body = service["service"]
+    deploy = body.get("deploy")
+    if isinstance(deploy, dict) and "replicas" in deploy:
+        return _as_int(deploy.get("replicas")), "/deploy/replicas"
+    if "scale" in body:
+        return _as_int(body.get("scale")), "/scale"
+    return None, ""
+
+
+_PLATFORM_COUNTS = {
+    # file name -> (list of services key, instance count keys, autoscaling keys)
+    "render.yaml": ("services", ("numInstances",), ("scaling",)),
+    "render.yml": ("services", ("numInstances",), ("scaling",)),
+    "app.yaml": ("services", ("instance_count",), ("autoscaling",)),
+    "app.yml": ("services", ("instance_count",), ("autoscaling",)),
+    "deploy.template.yaml": ("services", ("instance_count",), ("autoscaling",)),
+}
+
+
+def _platform_scaling(ctx: CheckContext) -> list[tuple[Evidence, bool]]:
+    """(evidence, scales?) per web service of Render blueprints and DigitalOcean app specs; an
+    App Engine app.yaml scales automatically unless it pins manual scaling to one instance."""
+    found = []
+    for document in d.documents(ctx, "platform"):
+        name = document["path"].rsplit("/", 1)[-1]
+        for entry, data in d.iter_docs(document):
+            if not isinstance(data, dict):
+                continue
+            if name in ("app.yaml", "app.yml") and "runtime" in data:
+                found.append(_app_engine_scaling(ctx, document["path"], entry, data))
+                continue
+            if name not in _PLATFORM_COUNTS or (
+                name.startswith("app.") and "/.do/" not in f"/{document['path']}"
+            ):
+                continue
+            key, counts, autos = _PLATFORM_COUNTS[name]
+            for i, service in enumerate(data.get(key) or []):
+                if not isinstance(service, dict) or service.get("type") in ("cron", "worker"):
+                    continue
+                pointer = f"/{key}/{i}"
+                label = service.get("name") or f"service {i}"
+                auto = next((k for k in autos if service.get(k)), None)
+                count = next((_as_int(service[k]) for k in counts if k in service), None)
+                if auto:
+                    excerpt, scaled = f"{label}: {auto}", True
+                    pointer += f"/{auto}"
+                else:
+                    excerpt, scaled = f"{label}: {count or 1} instance(s)", (count or 1) > 1
+                line = d.line_of(entry, pointer)
+                found.append((ctx.evidence(document["path"], line, excerpt), scaled))
+    return found
+
+
+def _app_engine_scaling(ctx: CheckContext, path: str, entry: dict, data: dict) -> tuple:
+    manual = data.get("manual_scaling")
+    if isinstance(manual, dict) and (_as_int(manual.get("instances")) or 1) <= 1:
+        return ctx.evidence(path, d.line_of(entry, "/manual_scaling"), "manual_scaling: 1"), False
+    line = d.line_of(entry, "/automatic_scaling") if "automatic_scaling" in data else entry["line"]
+    return ctx.evidence(path, line, "App Engine automatic scaling"), True
 
 
 def _fly_scaling(ctx: CheckContext, document: dict) -> list[Evidence]:
@@ -238,39 +321,89 @@ def _workload_replicas(ctx: CheckContext) -> list[tuple[dict, int | None]]:
     ``None`` replicas means unresolved, 1 means unset (the Kubernetes default)."""
     found = []
     for workload in d.workloads(ctx):
-        if workload["kind"] not in SCALED_KINDS:
+        if workload["kind"] not in SCALED_KINDS or charts.not_the_app(ctx, workload):
             continue
         spec = workload["object"].get("spec") or {}
         if "replicas" not in spec:
-            found.append((workload, None if workload["templated"] else 1))
+            found.append((workload, 1))  # a template that leaves it out renders the default
             continue
         value = spec.get("replicas")
         if workload["templated"]:
-            value = d.resolve_helm(ctx, workload["path"], value)
+            value = _chart_value(ctx, workload["path"], value)
         found.append((workload, _as_int(value)))
     return found
+
+
+def _chart_value(ctx: CheckContext, path: str, value: object) -> object:
+    """A templated value filled from the chart's defaults; a bare ``{{ .Values.x }}`` the
+    values leave unset renders empty, which Kubernetes reads as its default of one replica."""
+    resolved = d.resolve_helm(ctx, path, value)
+    values = charts.values_for(ctx, path)
+    bare = isinstance(resolved, str) and re.fullmatch(
+        r"\{\{-?\s*\.Values\.[\w.]+\s*-?\}\}", resolved
+    )
+    return 1 if bare and values else resolved
 
 
 def _helm_autoscaling_disabled(ctx: CheckContext) -> list[Evidence]:
     evidence = []
     for document, entry, data in _helm_values_docs(ctx):
-        autoscaling = data.get("autoscaling")
-        replicas = _as_int(data.get("replicaCount"))
         name = document["path"].rsplit("/", 1)[-1]
-        if (
-            name in ("values.yaml", "values.yml")
-            and isinstance(autoscaling, dict)
-            and autoscaling.get("enabled") is False
-            and replicas in (None, 1)
-        ):
-            evidence.append(
-                ctx.evidence(
-                    document["path"],
-                    d.line_of(entry, "/autoscaling/enabled"),
-                    "autoscaling.enabled: false, replicaCount: 1",
+        if name not in ("values.yaml", "values.yml"):
+            continue
+        for prefix in _values_scopes(data):
+            scope = charts.lookup(data, prefix[1:].replace("/", ".")) if prefix else data
+            if not isinstance(scope, dict):
+                continue
+            autoscaling = scope.get("autoscaling")
+            replicas = _as_int(scope.get("replicaCount"))
+            if (
+                isinstance(autoscaling, dict)
+                and autoscaling.get("enabled") is False
+                and replicas in (None, 1)
+            ):
+                dotted = f"{prefix[1:]}." if prefix else ""
+                evidence.append(
+                    ctx.evidence(
+                        document["path"],
+                        d.line_of(entry, f"{prefix}/autoscaling/enabled"),
+                        f"{dotted}autoscaling.enabled: false, {dotted}replicaCount: 1",
+                    )
                 )
-            )
     return evidence
+
+
+def _single_instance_definitions(ctx: CheckContext) -> list[Evidence]:
+    """Deploy definitions other than Kubernetes that run one instance and do not scale."""
+    evidence = []
+    for service in d.deploy_compose_services(ctx):
+        if charts.LOAD_GENERATORS.search(service["name"]) or _third_party(service):
+            continue
+        replicas, pointer = _compose_replicas(service)
+        if (replicas or 1) <= 1:
+            line = d.line_of(service["entry"], f"{service['pointer']}{pointer}")
+            evidence.append(
+                ctx.evidence(service["path"], line, f"{service['name']}: replicas {replicas or 1}")
+            )
+    for res in d.terraform_resources(ctx, "aws_ecs_service"):
+        count = _as_int((res.get("attrs") or {}).get("desired_count"))
+        if (count or 1) <= 1:
+            excerpt = f"{res.get('name')}: desired_count = {count if count is not None else 1}"
+            evidence.append(ctx.evidence(res["path"], res.get("line"), excerpt))
+    evidence += [
+        ctx.evidence(s["path"], s["line"], f"{s.get('excerpt') or 'service'} (no scaling)")
+        for s in d.code_deploy_signals(ctx, "service")
+    ]
+    evidence += [e for e, scaled in _platform_scaling(ctx) if not scaled]
+    return evidence
+
+
+def _third_party(service: dict) -> bool:
+    image = service["service"].get("image")
+    if service["service"].get("build") or not isinstance(image, str):
+        return False
+    name, _tag, _digest = d.split_image_ref(image)
+    return name.rsplit("/", 1)[-1].lower() in charts.THIRD_PARTY_SERVERS
 
 
 def _live_autoscaling(ctx: CheckContext) -> Outcome:
@@ -404,13 +537,21 @@ def autoscaling(ctx: CheckContext) -> Outcome:
             ctx.evidence(
                 w["path"],
                 d.line_of(w["entry"], "/spec/replicas"),
-                f"{w['kind']}/{w['name']} replicas: 1",
+                f"{w['kind']}/{w['name']} replicas: 1"
+                + ("" if "replicas" in (w["object"].get("spec") or {}) else " (left out)"),
             )
             for w, _ in single
         ]
         return Outcome.failed(
             "Workloads run a single replica and no autoscaler (HPA, KEDA) is declared.",
             evidence[:5],
+        )
+    others = _single_instance_definitions(ctx)
+    if others and not unresolved:
+        return Outcome.failed(
+            "The deploy definition runs one instance and declares no autoscaling "
+            "(compose replicas, ECS desired count or scaling, platform instance count).",
+            others[:5],
         )
     if d.procfile_processes(ctx):
         return Outcome.unknown(

@@ -121,11 +121,15 @@ def k8s_objects(ctx: CheckContext) -> list[dict]:
     Returns dicts ``{"path", "line", "entry", "object", "templated"}``.
     """
 
+    from scorecards.checks.charts import disabled_by
+
     def compute() -> list[dict]:
         objects = []
         for category in ("k8s", "helm_template"):
             for document in documents(ctx, category):
                 for entry, data in iter_docs(document):
+                    if category == "helm_template" and disabled_by(ctx, document["path"], entry):
+                        continue  # disabled is absent: it does not render by default
                     if isinstance(data, dict) and data.get("kind"):
                         objects.append(
                             {
@@ -615,7 +619,7 @@ def helm_values(ctx: CheckContext, template_path: str) -> list[dict]:
     return sorted(found, key=lambda v: not v["primary"])
 
 
-_HELM_VALUE = re.compile(r"\{\{-?\s*\.Values\.([\w.]+)\s*(?:\|[^}]*)?-?\}\}")
+_HELM_VALUE = re.compile(r"\{\{-?\s*\$?\.Values\.([\w.]+)\s*(?:\|[^}]*)?-?\}\}")
 
 
 def helm_lookup(values: dict, dotted: str) -> object:
@@ -631,12 +635,13 @@ def helm_lookup(values: dict, dotted: str) -> object:
 def resolve_helm(ctx: CheckContext, template_path: str, value: object) -> object:
     """A templated value with its ``{{ .Values.x }}`` placeholders filled from the chart's
     default ``values.yaml``; placeholders it cannot fill are left as written."""
+    from scorecards.checks.charts import values_for
+
     if not isinstance(value, str) or "{{" not in value:
         return value
-    primary = [v for v in helm_values(ctx, template_path) if v["primary"]]
-    if not primary:
+    data = values_for(ctx, template_path)
+    if not data:
         return value
-    data = primary[0]["data"]
     whole = _HELM_VALUE.fullmatch(value.strip())
     if whole:
         found = helm_lookup(data, whole.group(1))
@@ -1050,3 +1055,120 @@ def final_stage_chain(dockerfile: dict) -> list[dict]:
             by_name.get(str(source.get("image") or "").lower()) if source.get("stage_ref") else None
         )
     return chain
+
+
+# --- deploy definitions: image tags, compose as a deploy manifest (catalogue 2026.12) ---------
+
+_MOVING_TAGS = frozenset({"latest", "stable", "edge", "main", "master", "nightly"})
+_VERSION_PREFIX = re.compile(r"^v?(\d+(?:\.\d+)*)(?:$|[-_+.]?([A-Za-z].*)?$)")
+_COMMIT_SHA = re.compile(r"^(?:sha-|git-|g)?[0-9a-f]{7,40}$")
+
+
+# Images whose releases are numbered major.minor: two parts are the full version.
+_TWO_PART_VERSIONED = frozenset({"postgres", "postgresql", "ubuntu", "postgis"})
+
+
+def tag_verdict(tag: str | None, digest: str | None, name: str = "") -> tuple[str, str]:
+    """("fail" | "warn" | "pass", why) for an image reference's tag (decision 10).
+
+    A moving line fails; a variant or a partial version (``alpine``, ``8``, ``20-slim``,
+    ``1.10``) warns as it changes under the same name; a full version, a digest, a commit sha
+    or a pipeline's own tag (build number, date, ``release-42``) passes.
+    """
+    if digest:
+        return "pass", "pinned by digest"
+    if tag is None:
+        return "fail", "no tag, so it means latest"
+    lower = tag.lower()
+    if lower in _MOVING_TAGS or lower.endswith("-latest"):
+        return "fail", f"`{tag}` names a moving line"
+    if _COMMIT_SHA.match(lower) and not lower.isdigit():
+        return "pass", "a commit sha"
+    version = _VERSION_PREFIX.match(lower)
+    if version:
+        parts = version.group(1).split(".")
+        full = 2 if name.rsplit("/", 1)[-1].lower() in _TWO_PART_VERSIONED else 3
+        if len(parts) >= full or (len(parts) == 1 and len(parts[0]) >= 4):
+            return "pass", "a full version or build number"
+        return "warn", f"`{tag}` is a partial version that moves with new releases"
+    if not any(ch.isdigit() for ch in lower):
+        return "warn", f"`{tag}` names a variant, not a version"
+    return "pass", "a pipeline-made tag"
+
+
+_DEV_COMPOSE = re.compile(
+    r"(?i)(^|[._-])(dev|develop|development|override|local|test|tests|ci)([._-]|$)"
+)
+_DEPLOY_COMPOSE = re.compile(r"(?i)deploy|prod|(^|[._-])stack([._-]|$)")
+
+
+def _has_other_deploy_definition(ctx: CheckContext) -> bool:
+    """k8s, Helm, Kustomize, ECS/Terraform, serverless, CDK, a PaaS spec or Procfile."""
+    categories = ("k8s", "helm_chart", "kustomization", "ecs_task_definition", "cloudformation")
+    if any(documents(ctx, c) for c in categories) or serverless_functions(ctx):
+        return True
+    if any(tf.get("resources") for tf in repo(ctx).get("terraform", [])):
+        return True
+    platform = [doc for doc in documents(ctx, "platform") if not doc["path"].endswith("cdk.json")]
+    return bool(platform or procfile_processes(ctx) or code_deploy_signals(ctx))
+
+
+def compose_is_deploy_manifest(ctx: CheckContext, path: str) -> bool:
+    """Decision 3: a compose file deploys the service when its name says so, or when nothing
+    else in the repository does and it is not named for development."""
+    name = path.rsplit("/", 1)[-1]
+    stem = re.sub(r"^(docker-)?compose|\.ya?ml$", "", name)
+    if _DEPLOY_COMPOSE.search(name) and not _DEV_COMPOSE.search(stem):
+        return True
+    if _DEV_COMPOSE.search(stem) or re.search(r"(?i)(^|/)(dev|local|\.devcontainer)/", path):
+        return False
+    return not ctx.memo("other_deploy_definition", lambda: _has_other_deploy_definition(ctx))
+
+
+def deploy_compose_services(ctx: CheckContext) -> list[dict]:
+    """Services of the compose files that are deploy manifests."""
+    return [s for s in compose_services(ctx) if compose_is_deploy_manifest(ctx, s["path"])]
+
+
+def code_deploy_signals(ctx: CheckContext, rule: str = "") -> list[dict]:
+    """Deployments written as code (CDK, Pulumi, Bicep): ``image``, ``service``, ``scaling`` or
+    ``health`` signals (all when ``rule`` is empty) of files that deploy an image or a service.
+
+    ``healthCheck: {`` or ``minReplicas: 2`` alone also appear in application code; only files
+    that declare what they deploy are infrastructure."""
+    every = signals(ctx, "deploy.code.")
+    infra = {s["path"] for s in every if s["rule"] in ("deploy.code.image", "deploy.code.service")}
+    return [
+        s for s in every if s["path"] in infra and (not rule or s["rule"] == f"deploy.code.{rule}")
+    ]
+
+
+def terraform_ecs_tasks(ctx: CheckContext) -> list[dict]:
+    """``aws_ecs_task_definition`` resources as task definitions: one container per image
+    found in ``container_definitions`` (``jsonencode([...])``, heredoc or JSON)."""
+    found = []
+    for res in terraform_resources(ctx, "aws_ecs_task_definition"):
+        attrs = res.get("attrs") or {}
+        text = str(attrs.get("container_definitions") or "")
+        images = attrs.get("container_images") or []
+        containers = [
+            {
+                "image": item.get("image"),
+                "line": item.get("line"),
+                "healthCheck": item.get("health"),
+            }
+            for item in images
+            if isinstance(item, dict)
+        ]
+        if containers or text:
+            found.append(
+                {
+                    "path": res["path"],
+                    "line": res.get("line"),
+                    "entry": {"line": res.get("line")},
+                    "containers": containers,
+                    "pointer": "/container_definitions",
+                    "terraform": res,
+                }
+            )
+    return found

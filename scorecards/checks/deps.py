@@ -418,6 +418,8 @@ def _from_problem(dockerfile: dict, stage: dict, earlier: set[str]) -> str | Non
         return f"{resolved} has no tag, so it means latest"
     if tag == "latest":
         return f"{resolved} uses the moving latest tag"
+    if tag.lower().endswith("-latest"):
+        return f"{resolved} follows a moving `*-latest` line"
     return None
 
 

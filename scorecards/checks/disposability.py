@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scorecards.checks import charts, frameworks, live_aws, live_k8s
 from scorecards.checks import deployables as d
-from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.concurrency import LONG_RUNNING_KINDS
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
@@ -90,12 +90,7 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
                     ctx.evidence(dockerfile["path"], item["line"], f"HEALTHCHECK {item['value']}")
                 )
     for service in d.compose_services(ctx):
-        health = service["service"].get("healthcheck")
-        if (
-            service["service"].get("build")
-            and isinstance(health, dict)
-            and not health.get("disable")
-        ):
+        if _compose_app_service(service) and _compose_healthcheck(service):
             evidence.append(
                 ctx.evidence(
                     service["path"],
@@ -103,6 +98,16 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
                     f"{service['name']} healthcheck",
                 )
             )
+    for task in d.terraform_ecs_tasks(ctx):
+        evidence += [
+            ctx.evidence(task["path"], c.get("line"), f"{c.get('image')}: healthCheck")
+            for c in task["containers"]
+            if c.get("healthCheck")
+        ]
+    evidence += [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "health check")
+        for s in d.code_deploy_signals(ctx, "health")
+    ]
     for task in d.ecs_task_definitions(ctx):
         for container in task["containers"]:
             if isinstance(container, dict) and (
@@ -126,10 +131,60 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
+def _compose_healthcheck(service: dict) -> bool:
+    health = service["service"].get("healthcheck")
+    return isinstance(health, dict) and not health.get("disable")
+
+
+def _compose_app_service(service: dict) -> bool:
+    """A service the repository builds or deploys as the app: not a load generator and not an
+    off-the-shelf database, cache or broker (decision 8)."""
+    body = service["service"]
+    if charts.LOAD_GENERATORS.search(service["name"]):
+        return False
+    if body.get("build"):
+        return True
+    image = body.get("image")
+    if not isinstance(image, str) or charts.LOAD_GENERATORS.search(image):
+        return False
+    name, _tag, _digest = d.split_image_ref(image)
+    return name.rsplit("/", 1)[-1].lower() not in charts.THIRD_PARTY_SERVERS
+
+
+def _unprobed_elsewhere(ctx: CheckContext) -> list[Evidence]:
+    """App units of compose deploy manifests, Terraform ECS tasks and CDK/Bicep services that
+    declare no health check (where the deploy definition lacks it)."""
+    evidence = []
+    for service in d.deploy_compose_services(ctx):
+        if _compose_app_service(service) and not _compose_healthcheck(service):
+            line = d.line_of(service["entry"], service["pointer"])
+            evidence.append(
+                ctx.evidence(service["path"], line, f"{service['name']}: no healthcheck")
+            )
+    for task in d.terraform_ecs_tasks(ctx):
+        evidence += [
+            ctx.evidence(task["path"], c.get("line"), f"{c.get('image')}: no healthCheck")
+            for c in task["containers"]
+            if not c.get("healthCheck")
+        ]
+    evidence += [
+        ctx.evidence(s["path"], s["line"], f"{s.get('excerpt') or 'service'}: no health check")
+        for s in d.code_deploy_signals(ctx, "service")
+    ]
+    return evidence
+
+
+def _app_workloads(ctx: CheckContext) -> list[dict]:
+    """Long-running workloads that are the app's own (decision 8)."""
+    return [
+        w
+        for w in d.workloads(ctx)
+        if w["kind"] in LONG_RUNNING_KINDS and not charts.not_the_app(ctx, w)
+    ]
+
+
 def _has_deploy_manifests(ctx: CheckContext) -> bool:
-    compose_deploy = any(s["service"].get("deploy") for s in d.compose_services(ctx))
-    long_running = any(w["kind"] in LONG_RUNNING_KINDS for w in d.workloads(ctx))
-    return long_running or bool(d.ecs_task_definitions(ctx)) or compose_deploy
+    return bool(_app_workloads(ctx) or d.ecs_task_definitions(ctx) or _unprobed_elsewhere(ctx))
 
 
 def _live_health_probes(ctx: CheckContext) -> Outcome:
@@ -203,7 +258,7 @@ def _aws_health_probes(ctx: CheckContext) -> Outcome:
 @live_k8s.with_kubernetes(_live_health_probes, policy="live")
 @live_aws.with_aws(_aws_health_probes, policy="live")
 def health_probes(ctx: CheckContext) -> Outcome:
-    workloads = [w for w in d.workloads(ctx) if w["kind"] in LONG_RUNNING_KINDS]
+    workloads = _app_workloads(ctx)
     probed, unprobed = [], []
     for workload in workloads:
         for c, has in _container_probes(workload):
@@ -227,7 +282,7 @@ def health_probes(ctx: CheckContext) -> Outcome:
     if _has_deploy_manifests(ctx):
         return Outcome.failed(
             "Deployment manifests declare no readiness/liveness probe or health check.",
-            unprobed[:5],
+            (unprobed + _unprobed_elsewhere(ctx))[:5],
         )
     if d.production_dockerfiles(ctx):
         return Outcome.warned(

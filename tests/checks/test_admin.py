@@ -11,9 +11,10 @@ def test_it_passes_a_procfile_release_process():
     assert "release" in result.evidence[0].excerpt
 
 
-def test_it_warns_when_migrations_run_in_the_web_start_command():
+def test_it_fails_when_migrations_run_in_the_web_start_command():
+    # Catalogue 2026.12, decision 9: a migration baked into web startup fails (was warn).
     result = result_for("admin-one-off/migrate-in-web", "admin.one-off")
-    assert result.status == Status.WARN
+    assert result.status == Status.FAIL
     assert "migrate" in result.evidence[0].excerpt
 
 

@@ -152,7 +152,9 @@ def test_it_fails_an_untagged_image_and_skips_placeholders_and_local_compose():
         FIXTURES / "build-image-tag-immutable" / "k8s-untagged", "build.image-tag-immutable"
     )
     assert result.status == Status.FAIL
-    assert [e.excerpt for e in result.evidence] == ["image: acme/orders"]
+    assert [e.excerpt for e in result.evidence] == [
+        "image: acme/orders (no tag, so it means latest)"
+    ]
 
 
 def test_it_fails_an_ecs_task_definition_on_latest():
@@ -161,9 +163,10 @@ def test_it_fails_an_ecs_task_definition_on_latest():
     assert result_from_facts(facts, "build.image-tag-immutable").status == Status.FAIL
 
 
-def test_it_does_not_know_when_every_image_comes_from_a_variable():
+def test_it_passes_a_tag_the_pipeline_substitutes_at_deploy_time():
+    # Catalogue 2026.12, decision 10: a CI-substituted version is an immutable release.
     facts = {"documents": [doc("k8s/api.yaml", "k8s", deployment("acme/api:${IMAGE_TAG}"))]}
-    assert result_from_facts(facts, "build.image-tag-immutable").status == Status.UNKNOWN
+    assert result_from_facts(facts, "build.image-tag-immutable").status == Status.PASS
 
 
 def test_it_uses_the_chart_app_version_when_the_values_leave_the_tag_empty():
@@ -377,4 +380,7 @@ def test_it_leaves_out_dev_overlays_and_images_built_by_skaffold():
     }
     result = result_from_facts(facts, "build.image-tag-immutable")
     assert result.status == Status.PASS
-    assert [e.excerpt for e in result.evidence] == ["image: envoyproxy/envoy:v1.32.1"]
+    assert [e.excerpt for e in result.evidence] == [
+        "image: envoyproxy/envoy:v1.32.1",
+        "image: acme/api",  # built by Skaffold, listed after the images the manifests fix
+    ]

@@ -28,8 +28,6 @@ NEVER_FAIL = {
     "codebase.one-repo-per-app",
     # Declared processes pass; nothing declared is unknown (the deployment may live elsewhere).
     "concurrency.process-types",
-    # Migrations chained into the web start command warn; no admin task at all is unknown.
-    "admin.one-off",
 }
 # Passing `deps.runtime-supported` needs a Lambda runtime AWS still supports on the scan date:
 # invoice-generator's python3.12 (until 2028) is the one; nodejs20.x is deprecated in 2026.
@@ -141,7 +139,8 @@ def test_every_check_has_a_passing_and_a_failing_service(demo, db):
 
 def test_checks_that_never_fail_still_show_their_other_outcomes(demo, db):
     statuses = latest_statuses()
-    assert "warn" in statuses["admin.one-off"]
+    # Catalogue 2026.12, decision 9: migrations in the web start command fail (they warned).
+    assert "fail" in statuses["admin.one-off"]
     assert "unknown" in statuses["codebase.vcs"]
 
 

@@ -434,6 +434,49 @@ def _detemplate_line(line: str) -> str:
     return f"{prefix}{key}{json.dumps(value)}"
 
 
+# Bounded body so a long line of unclosed actions cannot make the scan quadratic.
+_CONTROL = re.compile(
+    r"\{\{-?\s*(if|else\s+if|else|with|range|define|block|end)\b([^}]{0,300})\}\}"
+)
+MAX_GUARD = 200
+
+
+def helm_guards(text: str) -> list[list[str | None]]:
+    """Per line (0-based) of a Helm template: the ``if`` conditions it renders under.
+
+    ``None`` stands for a branch that cannot be read as one condition (``else``, ``with``,
+    ``range``): the checks then treat it as rendered. Lets a check see that a document gated by
+    ``{{- if .Values.autoscaling.enabled }}`` is off when the chart's values say false.
+    """
+    stack: list[str | None] = []
+    per_line: list[list[str | None]] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        per_line.append(list(stack))
+        for match in _CONTROL.finditer(line):
+            keyword, rest = match.group(1), " ".join(match.group(2).rstrip("-").split())
+            if keyword == "if":
+                stack.append(rest[:MAX_GUARD])
+            elif keyword in ("with", "range", "define", "block"):
+                stack.append(None)
+            elif keyword == "end":
+                if stack:
+                    stack.pop()
+            elif stack:  # else / else if: the branch no longer follows the condition
+                stack[-1] = None
+    return per_line
+
+
+def _attach_guards(docs: list[dict], text: str) -> None:
+    """Each templated document gets the conditions open at its first line (those that wrap it)."""
+    per_line = helm_guards(text)
+    for entry in docs:
+        index = (entry.get("line") or 1) - 1
+        guards = per_line[index] if 0 <= index < len(per_line) else []
+        entry["guards"] = [g for g in guards if g]
+        if None in guards:
+            entry["guards_partial"] = True
+
+
 # ---------------------------------------------------------------------------------------------
 # Classification
 
@@ -465,7 +508,9 @@ _CI_PATHS = re.compile(
     r"\.buildkite/[^/]*\.ya?ml|codefresh\.ya?ml|\.tekton/.+\.ya?ml|\.github/actions/.+/action\.ya?ml|"
     r"action\.ya?ml)$"
 )
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$")
+_COMPOSE_NAME = re.compile(
+    r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$|^docker-stack(?:[.-][\w.-]+)?\.ya?ml$"
+)
 _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), category)
     for pattern, category in (
@@ -481,7 +526,8 @@ _PATH_CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:^|/)skaffold[^/]*\.ya?ml$", "skaffold"),
         (
             r"(?:^|/)(?:fly\.toml|render\.ya?ml|cdk\.json|samconfig\.toml|\.platform\.app\.yaml|"
-            r"heroku\.yml|Pulumi(?:\.[\w-]+)?\.ya?ml)$|(?:^|/)copilot/.*manifest\.ya?ml$",
+            r"heroku\.yml|Pulumi(?:\.[\w-]+)?\.ya?ml)$|(?:^|/)copilot/.*manifest\.ya?ml$"
+            r"|(?:^|/)\.do/(?:app|deploy\.template)\.ya?ml$",
             "platform",
         ),
         (r"(?:^|/)application(?:[-.][\w.-]+)?\.(?:ya?ml|properties)$", "app_config"),
@@ -705,6 +751,8 @@ def parse_document(
             category = _guess_category_of_broken(text)
         if category == "other":
             return None, parsed.error
+    if templated:
+        _attach_guards(parsed.docs, text)
     for entry in parsed.docs:
         redact_tree(entry["data"])
         if len(json.dumps(entry["data"], ensure_ascii=False)) > MAX_LINES_BYTES:

@@ -580,6 +580,11 @@ def _parse_package_json(path: str, text: str) -> dict:
     for key in ("name", "private", "scripts", "packageManager", "engines", "main", "type"):
         if key in data:
             details[key] = data[key]
+    if isinstance(data.get("scripts"), dict):  # evidence names the line of a script
+        scripts_line = lines.key("scripts") or 0
+        details["script_lines"] = {
+            str(name): lines.find(f'"{name}"', after=scripts_line) for name in data["scripts"]
+        }
     # Renovate also reads its configuration from a "renovate" key of package.json.
     if isinstance(data.get("renovate"), dict):
         details["renovate"] = True

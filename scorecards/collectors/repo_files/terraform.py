@@ -55,14 +55,17 @@ def parse_terraform(path: str, text: str) -> dict:
         return result
     lines = _BlockLines(text)
     for rtype, name, body in _labelled_blocks(data.get("resource"), 2):
-        result["resources"].append(
-            {
-                "type": rtype,
-                "name": name,
-                "line": lines.find("resource", rtype, name),
-                "attrs": _resource_attrs(body),
-            }
-        )
+        resource = {
+            "type": rtype,
+            "name": name,
+            "line": lines.find("resource", rtype, name),
+            "attrs": _resource_attrs(body),
+        }
+        if "container_definitions" in resource["attrs"]:
+            resource["attrs"]["container_images"] = container_images(
+                resource["attrs"]["container_definitions"], text, resource["line"]
+            )
+        result["resources"].append(resource)
     for (name,), body in _named_blocks(data.get("module")):
         source = body.get("source") if isinstance(body, dict) else None
         result["modules"].append(
@@ -196,3 +199,29 @@ def _container_definitions(value: Any) -> str:
     if len(text) > MAX_CONTAINER_DEFINITIONS:
         text = text[: MAX_CONTAINER_DEFINITIONS - 1] + "…"
     return text
+
+
+# `image = "x"` (jsonencode / HCL) or `"image": "x"` (heredoc JSON); a reference is no literal.
+_IMAGE = re.compile(r'(?<![\w-])"?image"?\s*[:=]\s*\\?"([^"\\\s]{1,300})\\?"')
+_HEALTH = re.compile(r"""(?<![\w-])"?healthCheck"?\s*[:=]""")
+
+
+def container_images(definitions: str, text: str, block_line: int | None) -> list[dict]:
+    """``{"image", "line", "health"}`` per literal image of ECS container definitions; the line
+    is where the image is written in the file, ``health`` whether a healthCheck is declared."""
+    health = bool(_HEALTH.search(definitions))
+    file_lines = text.splitlines()
+    start = (block_line or 1) - 1
+    found = []
+    for match in _IMAGE.finditer(definitions):
+        image = match.group(1)
+        line = next(
+            (
+                number + 1
+                for number in range(start, len(file_lines))
+                if image in file_lines[number] and "image" in file_lines[number]
+            ),
+            block_line,
+        )
+        found.append({"image": image, "line": line, "health": health})
+    return found

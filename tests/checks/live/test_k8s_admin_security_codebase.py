@@ -27,12 +27,12 @@ def test_a_live_job_is_a_one_off_admin_process():
     assert result.evidence[0].excerpt == "Job migrate: python manage.py migrate"
 
 
-def test_migrations_chained_into_a_live_web_command_warn_without_jobs():
+def test_migrations_chained_into_a_live_web_command_fail_without_jobs():
     web = deployment(
         "web",
         container(command=["sh", "-c", "python manage.py migrate && gunicorn app:app"]),
     )
-    assert live_result("admin.one-off", web).status == Status.WARN
+    assert live_result("admin.one-off", web).status == Status.FAIL  # catalogue 2026.12, 9.
     assert live_result("admin.one-off", deployment("web")).status == Status.UNKNOWN
 
 

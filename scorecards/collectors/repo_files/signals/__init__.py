@@ -51,6 +51,7 @@ LANGUAGES_BY_EXTENSION = {
     ".conf": "conf",
     ".xml": "xml",
     ".tf": "hcl",
+    ".bicep": "bicep",
 }
 LANGUAGES_BY_NAME = {
     "Dockerfile": "dockerfile",
@@ -132,6 +133,7 @@ TOPICS = (
     "sessions",
     "telemetry",
     "build_commands",
+    "deploy_code",
 )
 
 
