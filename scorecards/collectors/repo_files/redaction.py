@@ -172,12 +172,12 @@ _REFERENCE_FLAG_END = re.compile(r"(?i)[-_](file|path|dir|url|uri|env|name|id|st
 _FLAG_ONLY = re.compile(r"^--?(?P<name>[A-Za-z][\w.-]*)$")
 # ``--db-password=x``, ``--token x``, ``-p=x`` inside a command written as one string.
 _FLAG_IN_TEXT = re.compile(
-    r"(?<![\w-])--?(?P<name>[A-Za-z][\w.-]*)(?:=|[ \t]+)"
+    r"(?<![\w.-])--?(?P<name>[A-Za-z][\w.-]*+)(?:=|[ \t]+)"
     r"(?P<value>\"[^\"]*\"|'[^']*'|(?!-)[^\s\"';&|]+)"
 )
 # ``API_TOKEN=x ./run``: a shell assignment inside a command or a value.
 _ASSIGNMENT_IN_TEXT = re.compile(
-    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
+    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.]*+)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
 )
 
 
