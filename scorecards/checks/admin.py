@@ -252,7 +252,7 @@ def _migrations_in_web_start(ctx: CheckContext) -> list[Evidence]:
         c["path"]
         for c in commands
         if c["origin"] == "script"
-        and (d.servers_in_command(c["command"]) or re.match(r"\s*exec\s", c["command"]))
+        and (d.servers_in_command(c["command"]) or re.match(r"^\s*+exec\s", c["command"]))
     }
     for command in commands:
         text = command["command"]

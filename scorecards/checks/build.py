@@ -184,7 +184,8 @@ def iac(ctx: CheckContext) -> Outcome:
 
 # --- build.image-tag-immutable --------------------------------------------------------------
 
-_ACTION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
+# Bounded, and never across another "{{": "{{{{..." or "{{" and 100 KB of spaces stay linear.
+_ACTION = re.compile(r"\{\{-?\s*+((?:(?!\{\{).){0,500}?)\s{0,100}-?\}\}")
 _PLACEHOLDER = re.compile(r"[${}<>%]|(^|[/:])[A-Z][A-Z0-9_]{2,}($|[/:@])")
 # Manifests for local clusters, CI and dev environments: not what production runs.
 _DEV_DEPLOY_PATH = re.compile(

@@ -331,7 +331,8 @@ def _k8s_commit_annotations(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
-_COMMIT_VARIABLE = re.compile(r"(\$\{|'Ref': ')[^}']*(commit|sha|revision)", re.IGNORECASE)
+# Bounded, and never across the next "$": "${${${..." must not make each start scan the line.
+_COMMIT_VARIABLE = re.compile(r"(\$\{|'Ref': ')[^}'$]{0,200}?(commit|sha|revision)", re.IGNORECASE)
 
 
 def _carries_commit(value: object) -> bool:

@@ -504,7 +504,9 @@ def _scripts_run_by(dockerfile: dict) -> set[str]:
     names: set[str] = set()
     for instruction in dockerfile.get("instructions") or []:
         if instruction.get("instruction") == "RUN":
-            for token in re.findall(r"[\w./-]+\.(?:sh|bash)\b", _instruction_text(instruction)):
+            # A token starts where a run of path characters starts: linear on "RUN echo AAAA...".
+            text = _instruction_text(instruction)
+            for token in re.findall(r"(?<![\w./-])[\w./-]+\.(?:sh|bash)\b", text):
                 names.add(posixpath.basename(token))
     return names
 

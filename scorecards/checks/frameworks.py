@@ -188,7 +188,7 @@ class Seen:
 
 
 def _version(spec: object) -> tuple[int, int] | None:
-    found = re.match(r"\D*(\d+)\.(\d+)", str(spec or ""))
+    found = re.match(r"^\D*+(\d++)\.(\d++)", str(spec or "")[:200])
     return (int(found[1]), int(found[2])) if found else None
 
 

@@ -23,10 +23,9 @@ class Status(StrEnum):
 CONCLUSIVE = frozenset({Status.PASS, Status.FAIL, Status.WARN, Status.WAIVED})
 
 
-# scheme://user:password@host — the password part of any URL's userinfo.
-_URL_PASSWORD = re.compile(
-    r"(?P<head>\b[a-zA-Z][\w+.\-]*://[^\s:/@'\"]*:)(?P<password>[^\s@/'\"]+)@"
-)
+# scheme://user:password@host — the password part of any URL's userinfo. The match starts at
+# "://" (after any scheme character): matching the scheme too made "a.-a.-a..." quadratic.
+_URL_PASSWORD = re.compile(r"(?P<head>(?<=[\w+.\-])://[^\s:/@'\"]*:)(?P<password>[^\s@/'\"]+)@")
 # Placeholders are references to a secret, not the secret: ${DB_PASSWORD}, $PASS, {{ .pw }}.
 _PLACEHOLDER = re.compile(r"^(\$\{?[\w.:-]+\}?|\{\{.*\}\}|%\(?\w+\)?s?|<[\w-]+>)$")
 

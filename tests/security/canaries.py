@@ -75,6 +75,11 @@ def aws_secret_key() -> str:
     return "canary" + secrets.token_hex(17)
 
 
+def aws_access_key_id() -> str:
+    """``AKIA`` and 16 upper-case characters: secret whatever name it is given."""
+    return "AKIA" + secrets.token_hex(8).upper()
+
+
 def write_tree(root: Path, files: Mapping[str, str]) -> Path:
     for relative, text in files.items():
         path = root / relative
@@ -99,7 +104,25 @@ def canary_repository(root: Path, c: Canaries, name: str = "canary-shop") -> Pat
             "FROM python:3.12-slim\n"
             f"ENV SESSION_SECRET={c.new('dockerfile-env')}\n"
             f"ENV BROKER_URL=amqp://shop:{c.new('dockerfile-url-password')}@mq:5672/\n"
+            f"RUN curl -fsSL -u admin:{c.new('dockerfile-curl-user')} https://files.example/x.tgz\n"
             'CMD ["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000"]\n'
+        ),
+        "scripts/deploy.sh": (
+            "#!/bin/sh\nset -eu\n"
+            f"curl -u admin:{c.new('script-curl-user')} https://deploy.example/hooks/shop\n"
+            f"mysql -uroot -p{c.new('script-mysql-p')} -h db shop < schema.sql\n"
+            f"./manage.py rotate --password={c.new('script-password-flag')} --verbose\n"
+            f"./manage.py rotate --password {c.new('script-password-flag-spaced')}\n"
+            f"git clone https://deploy:{c.new('script-url-userinfo')}@git.example/shop.git\n"
+        ),
+        "config/settings.json": json.dumps(
+            {
+                "database": {
+                    "password": c.new("json-password"),
+                    "url": f"https://shop:{c.new('json-url-userinfo')}@db.example/shop",
+                }
+            },
+            indent=2,
         ),
         "compose.yaml": (
             "services:\n"
@@ -108,6 +131,9 @@ def canary_repository(root: Path, c: Canaries, name: str = "canary-shop") -> Pat
             "    environment:\n"
             f"      DATABASE_URL: postgres://u:{db_password}@db/shop\n"
             f"      API_TOKEN: {c.new('compose-api-token')}\n"
+            # The id's name ends in _ID (a reference, by name): only its value says "secret".
+            f"      AWS_ACCESS_KEY_ID: {c.new('compose-aws-key-id', aws_access_key_id())}\n"
+            f"      AWS_SECRET_ACCESS_KEY: {c.new('compose-aws-secret', aws_secret_key())}\n"
             f"    command: gunicorn shop.wsgi --db-password={c.new('compose-command-flag')}\n"
             "  worker:\n"
             "    build: .\n"
@@ -126,6 +152,10 @@ def canary_repository(root: Path, c: Canaries, name: str = "canary-shop") -> Pat
             f'API_TOKEN = "{c.new("python-api-token")}"\n'
             'DATABASE_URL = os.environ.get("DATABASE_URL", '
             f'"postgres://u:{c.new("python-url-default")}@localhost/shop")\n'
+            # The default of a secret environment variable is that secret, whatever the
+            # variable it is assigned to is called.
+            f'stripe_client = os.environ.get("STRIPE_API_KEY", "{c.new("python-env-default")}")\n'
+            f'SIGNING = os.environ.get("SIGNING_SECRET") or "{c.new("python-env-or-default")}"\n'
         ),
         "deploy/k8s/deployment.yaml": (
             "apiVersion: apps/v1\nkind: Deployment\n"

@@ -33,6 +33,7 @@ from portal.logging import logging_config
 from scorecards import scanning
 from scorecards.api.auth import create_token
 from scorecards.checks.registry import FACTOR_BY_KEY
+from scorecards.collectors.localdir import collect_directory
 from scorecards.demo import forget_everything
 from scorecards.models import ApiToken, Scan, Service
 from scorecards.roles import PLATFORM_LEAD
@@ -442,3 +443,22 @@ def test_a_repository_read_through_the_github_source_leaks_nothing(github, setti
     dump = _dump_database()
     assert_no_secret(dump, secrets, "the database")
     assert "STRIPE_SECRET_KEY" in dump and "acme-corp/canary-github" in dump
+
+
+def test_the_repository_facts_keep_no_canary_but_every_name(tmp_path):
+    # The facts a scan stores, straight from the collector: the shapes of issue 13 (a compose
+    # AWS key id, a secret lookup's literal default, curl -u, mysql -p) included.
+    c = Canaries()
+    facts = collect_directory(canary_repository(tmp_path / SLUG, c))
+    dump = json.dumps(facts, ensure_ascii=False)
+    assert_no_secret(dump, c.values, "the repository facts")
+    for kept in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        '"STRIPE_API_KEY", "«redacted»"',
+        "curl -u admin:«redacted» https://deploy.example/hooks/shop",
+        "mysql -uroot -p«redacted» -h db shop",
+        "curl -fsSL -u admin:«redacted» https://files.example/x.tgz",
+        "https://deploy:«redacted»@git.example/shop.git",
+    ):
+        assert json.dumps(kept, ensure_ascii=False)[1:-1] in dump, kept

@@ -384,7 +384,7 @@ def parse_properties(text: str) -> ParsedDocs:
         while line.endswith("\\") and not line.endswith("\\\\") and index < len(physical):
             line = line[:-1] + physical[index].lstrip()
             index += 1
-        match = re.match(r"((?:\\.|[^=:\s])+)\s*[=:\s]\s*(.*)$", line)
+        match = re.match(r"^((?:\\.|[^=:\s\\])++\\?)\s*[=:\s]\s*(.*)$", line)
         key, value = (match.group(1), match.group(2)) if match else (line.strip(), "")
         data[key] = value.strip()
         lines["/" + escape_pointer(key)] = number
@@ -394,10 +394,11 @@ def parse_properties(text: str) -> ParsedDocs:
 # ---------------------------------------------------------------------------------------------
 # Helm templates
 
-_ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+# Never across another "{{": from each "{{" the scan stops at the next one, so it stays linear.
+_ACTION = re.compile(r"\{\{(?:(?!\{\{).)*?\}\}", re.DOTALL)
 _TEMPLATED_KEY = re.compile(r"^\s*(?:-\s+)?\{\{.*?\}\}[^:\s]*:(?:\s|$)")
 _LINE_PARTS = re.compile(
-    r"""^(\s*(?:-\s+)*)((?:"[^"]*"|'[^']*'|[^\s"'#{\-][^:#{]*?|-[^\s:#{][^:#{]*?)\s*:(?:\s+|$))?(.*)$"""
+    r"""^(\s*(?:-\s+)*)((?:"[^"]*"|'[^']*'|[^\s"'#{\-][^:#{]*+|-[^\s:#{][^:#{]*+)\s*:(?:\s+|$))?(.*)$"""
 )
 
 
@@ -774,7 +775,7 @@ def _guess_category_of_broken(text: str) -> str:
         return "cloudformation"
     if "containerDefinitions" in text:
         return "ecs_task_definition"
-    if re.search(r"^\s*[\"']?apiVersion", text, re.MULTILINE) and "kind" in text:
+    if re.search(r"^[ \t]*[\"']?apiVersion", text, re.MULTILINE) and "kind" in text:
         return "k8s"
     if re.search(r"openapi|swagger|asyncapi", text[:2000]):
         return "openapi"

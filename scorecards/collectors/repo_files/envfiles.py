@@ -9,7 +9,7 @@ _EXAMPLE = re.compile(
     r"(^|[._-])(example|sample|template)[._-]"
 )
 _ASSIGNMENT = re.compile(
-    r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*?)\s*$"
+    r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*+)\s*=\s*(?P<value>.*)"
 )
 _PURE_REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-=?][^}]*)?\}?$")
 
@@ -56,6 +56,6 @@ def _has_value(raw: str) -> bool:
         end = value.find(quote, 1)
         value = value[1:end] if end != -1 else value[1:]
     else:
-        value = re.split(r"\s+#", value, maxsplit=1)[0]  # inline comment after a bare value
+        value = re.split(r"(?<!\s)\s+#", value, maxsplit=1)[0]  # inline comment after a bare value
     value = value.strip()
     return bool(value) and not _PURE_REFERENCE.match(value)

@@ -203,8 +203,8 @@ class _LineFinder:
 # ---------------------------------------------------------------------------------------
 
 _PEP508 = re.compile(
-    r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?P<extras>\[[^\]]*\])?\s*"
-    r"(?P<rest>[^;]*?)\s*(?:;\s*(?P<marker>.*))?$"
+    r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*+)\s*+(?P<extras>\[[^\]]*\])?\s*+"
+    r"(?P<rest>[^;]*)(?:;\s*(?P<marker>.*))?$"
 )
 _VCS_URL = re.compile(r"^(?:git|hg|svn|bzr)\+\S+")
 _SKIPPED_OPTIONS = re.compile(
@@ -525,7 +525,7 @@ def _conda_dependency(item: str, line: int | None) -> dict:
     name = name.split("::")[-1]
     exact = spec.startswith("==") and "*" not in spec and "," not in spec
     # "=1.2.3=build" is fully pinned; "=1.26.4" pins a full version in practice.
-    if not exact and re.fullmatch(r"=\d+\.\d+\.\d+[\w.]*(=[\w.]+)?", spec):
+    if not exact and re.fullmatch(r"^=\d+\.\d+\.\d+[\w.]*+(=[\w.]+)?", spec):
         exact = True
     return _dep(name, spec, exact, line)
 
@@ -715,7 +715,7 @@ def _parse_composer(path: str, text: str) -> dict:
 def _composer_exact(spec: str) -> bool:
     if "#" in spec:
         return bool(_SHA.match(spec.rsplit("#", 1)[-1]))
-    return bool(re.fullmatch(r"=?=?v?\d+\.\d+\.\d+(\.\d+)?(-[\w.]+)?", spec.strip()))
+    return bool(re.fullmatch(r"^=?=?v?\d+\.\d+\.\d+(\.\d+)?(-[\w.]+)?", spec.strip()))
 
 
 # ---------------------------------------------------------------------------------------
@@ -794,7 +794,7 @@ def _resolve_property(version: str | None, properties: dict, project_version: st
         return version
     if version in ("${project.version}", "${version}"):
         return project_version or version
-    match = re.fullmatch(r"\$\{([^}]+)\}", version)
+    match = re.fullmatch(r"^\$\{([^}]+)\}", version)
     return properties.get(match[1], version) if match else version
 
 
@@ -916,7 +916,7 @@ _GEM_GROUP = re.compile(r"^\s*group\s+(?P<groups>[^\n]*?)\s+do\b")
 
 def gem_exact(specs: list[str]) -> bool:
     """One ``= 1.2.3`` or bare ``1.2.3`` requirement pins; ``~>``, ``>=`` do not."""
-    return len(specs) == 1 and bool(re.fullmatch(r"(=\s*)?\d+(\.\d+)+[\w.]*", specs[0].strip()))
+    return len(specs) == 1 and bool(re.fullmatch(r"^(=\s*)?\d+(?:\.\d+)++[\w.]*", specs[0].strip()))
 
 
 def _parse_gemfile(path: str, text: str) -> dict:
@@ -977,7 +977,7 @@ def _parse_gemspec(path: str, text: str) -> dict:
 # .NET
 # ---------------------------------------------------------------------------------------
 
-_XML_ATTRS = re.compile(r"""([\w:.-]+)\s*=\s*["']([^"']*)["']""")
+_XML_ATTRS = re.compile(r"""(?<![\w:.-])([\w:.-]++)\s*=\s*["']([^"']*)["']""")
 
 
 def nuget_exact(version: str | None) -> bool:
@@ -1064,12 +1064,12 @@ def _parse_mix(path: str, text: str) -> dict:
             rest = match["rest"]
             if "path:" in rest or "in_umbrella:" in rest:
                 continue
-            version = re.match(r"""\s*["']([^"']+)["']""", rest)
+            version = re.match(r"""^\s*+["']([^"']+)["']""", rest)
             only = re.search(r"only:\s*\[?([^\]\n]*)", rest)
             dev = bool(only) and all(is_dev_name(w) for w in re.findall(r":(\w+)", only[1]))
             if version:
                 spec = version[1]
-                exact = bool(re.fullmatch(r"(==\s*)?\d+\.\d+\.\d+[\w.-]*", spec))
+                exact = bool(re.fullmatch(r"^(==\s*)?\d+\.\d+\.\d+[\w.-]*", spec))
             elif "git:" in rest or "github:" in rest:
                 ref = re.search(r"""ref:\s*["']([0-9a-f]{40})["']""", rest)
                 spec, exact = rest.strip(), bool(ref)
@@ -1100,7 +1100,7 @@ def _parse_pubspec(path: str, text: str) -> dict:
                     continue
                 value = value.get("version", "any")
             spec = "any" if value is None else str(value)
-            exact = bool(re.fullmatch(r"\d+\.\d+\.\d+[\w.+-]*", spec))
+            exact = bool(re.fullmatch(r"^\d+\.\d+\.\d+[\w.+-]*", spec))
             dependencies.append(_dep(name, spec, exact, lines.find(f"{name}:", after=after), dev))
     main = data.get("dependencies")
     details = {"name": data.get("name"), "flutter": isinstance(main, dict) and "flutter" in main}

@@ -178,12 +178,12 @@ _REFERENCE_FLAG_END = re.compile(r"(?i)[-_](file|path|dir|url|uri|env|name|id|st
 _FLAG_ONLY = re.compile(r"^--?(?P<name>[A-Za-z][\w.-]*)$")
 # ``--db-password=x``, ``--token x``, ``-p=x`` inside a command written as one string.
 _FLAG_IN_TEXT = re.compile(
-    r"(?<![\w-])--?(?P<name>[A-Za-z][\w.-]*)(?:=|[ \t]+)"
+    r"(?<![\w.-])--?(?P<name>[A-Za-z][\w.-]*+)(?:=|[ \t]+)"
     r"(?P<value>\"[^\"]*\"|'[^']*'|(?!-)[^\s\"';&|]+)"
 )
 # ``API_TOKEN=x ./run``: a shell assignment inside a command or a value.
 _ASSIGNMENT_IN_TEXT = re.compile(
-    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.]*)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
+    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.]*+)=(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)"
 )
 
 
@@ -203,14 +203,18 @@ def _hidden(value: str) -> str | None:
 
 
 def redact_text(text: str) -> str:
-    """A stored string with URL passwords, secret flags and secret assignments hidden."""
+    """A stored string with URL passwords, secret flags and secret assignments hidden, and
+    AWS access key ids, ``curl -u user:password``, ``mysql -pPASSWORD`` and the literal
+    defaults of secret environment lookups (``os.environ.get("API_KEY", "...")``)."""
     if "://" in text and "@" in text:
         text = redact_url_passwords(text)
     if "-" in text:
-        text = _FLAG_IN_TEXT.sub(lambda m: _replace(m, is_secret_flag), text)
+        text = _FLAG_IN_TEXT.sub(_replace_flag, text)
+        text = _redact_attached_passwords(text)
     if "=" in text:
         text = _ASSIGNMENT_IN_TEXT.sub(lambda m: _replace(m, is_secret_name), text)
-    return text
+    text = _AWS_KEY_ID.sub(REDACTED, text)
+    return _redact_env_defaults(text)
 
 
 def _replace(match: re.Match[str], secret: Any) -> str:
@@ -218,6 +222,96 @@ def _replace(match: re.Match[str], secret: Any) -> str:
         return match[0]
     start = match.start("value") - match.start()
     return match[0][:start] + hidden
+
+
+def _replace_flag(match: re.Match[str]) -> str:
+    if match["name"] in _USER_FLAGS and ":" in match["value"]:
+        return _replace_user_password(match)
+    return _replace(match, is_secret_flag)
+
+
+def _replace_user_password(match: re.Match[str]) -> str:
+    """``-u admin:pw`` → ``-u admin:«redacted»`` (``"$USER:$PASS"`` is left as written)."""
+    value = match["value"]
+    quote = value[0] if value[0] in "\"'" and value[-1] == value[0] and len(value) > 1 else ""
+    inner = value[1:-1] if quote else value
+    user, password = inner.split(":", 1)
+    if not is_redactable(password):
+        return match[0]
+    start = match.start("value") - match.start()
+    return f"{match[0][:start]}{quote}{user}:{REDACTED}{quote}"
+
+
+# curl/wget ``-u user:password``, ``--user``, ``--proxy-user``.
+_USER_FLAGS = frozenset({"u", "user", "U", "proxy-user"})
+# AWS access key ids are secret wherever they are written, whatever the name beside them.
+_AWS_KEY_ID = re.compile(
+    r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"
+)
+# MySQL and MariaDB clients take the password glued to ``-p`` (``mysql -uroot -ps3cret``).
+_MYSQL_CLIENT = re.compile(r"\b(?:mysql(?:dump|admin|import|check|sh)?|mariadb(?:-dump|-admin)?)\b")
+_ATTACHED_PASSWORD = re.compile(r"(?<![^\s\"'])-p(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"';&|]+)")
+_COMMAND_SEPARATOR = re.compile(r"([;&|\n]+)")
+
+
+def _redact_attached_passwords(text: str) -> str:
+    if "-p" not in text or not _MYSQL_CLIENT.search(text):
+        return text
+    parts = _COMMAND_SEPARATOR.split(text)
+    for index, part in enumerate(parts):
+        client = _MYSQL_CLIENT.search(part)
+        if client:
+            head, tail = part[: client.end()], part[client.end() :]
+            parts[index] = head + _ATTACHED_PASSWORD.sub(_hide_attached, tail)
+    return "".join(parts)
+
+
+def _hide_attached(match: re.Match[str]) -> str:
+    hidden = _hidden(match["value"])
+    return match[0] if hidden is None else f"-p{hidden}"
+
+
+# A line that reads the environment (``os.environ.get``, ``getenv``, ``process.env``, ``ENV[``,
+# ``env(``, ``config(``): when it reads or assigns a secret name, its other string literals
+# are that secret's default (``os.getenv("API_TOKEN", "…")``, ``x = process.env.T || "…"``).
+_ENV_READ = re.compile(
+    r"(?i:environ|getenv|lookupenv|process\.env|import\.meta\.env|deno\.env|get_env|"
+    r"getenvironmentvariable)|\bENV\b|\benv\s*\(|\bconfig\s*\("
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][\w.-]*$")
+# The names a line reads or assigns: env.NAME / process.env.NAME and the assigned variable.
+_DOTTED_ENV_NAME = re.compile(r"\benv\.(?P<name>[A-Za-z_]\w*+)")
+_ASSIGNED_NAME = re.compile(
+    r"^\s*+(?:(?:const|let|var|val|final|private|public|static|export|my)\s++)*+\$?"
+    r"(?P<name>[A-Za-z_][\w.]*+)[\"']?\s*+(?::=|=(?!=)|:)"
+)
+
+
+def _redact_env_defaults(text: str) -> str:
+    if not _ENV_READ.search(text):
+        return text
+    return "\n".join(_redact_env_default_line(line) for line in text.split("\n"))
+
+
+def _redact_env_default_line(line: str) -> str:
+    if not _ENV_READ.search(line):
+        return line
+    literals = [m[0][1:-1] for m in _QUOTED.finditer(line)]
+    names = [v for v in literals if _IDENTIFIER.match(v)]
+    names += [m["name"] for m in _DOTTED_ENV_NAME.finditer(line)]
+    if assigned := _ASSIGNED_NAME.match(line):
+        names.append(assigned["name"])
+    if not any(is_secret_name(name) for name in names):
+        return line
+    return _QUOTED.sub(_hide_default, line)
+
+
+def _hide_default(match: re.Match[str]) -> str:
+    inner = match[0][1:-1]
+    if (_IDENTIFIER.match(inner) and is_secret_name(inner)) or not is_redactable(inner):
+        return match[0]  # the name looked up, an empty default or a reference
+    return f"{match[0][0]}{REDACTED}{match[0][0]}"
 
 
 def redact_strings(value: Any) -> Any:
@@ -229,14 +323,18 @@ def redact_strings(value: Any) -> Any:
         return {key: redact_strings(item) for key, item in value.items()}
     if isinstance(value, list):
         out = []
-        pending = False
+        pending = user = False
         for item in value:
-            if pending and isinstance(item, str) and not item.startswith("-"):
+            if user and isinstance(item, str) and ":" in item:
+                name, password = item.split(":", 1)  # ["curl", "-u", "admin:pw"]
+                item = f"{name}:{REDACTED}" if is_redactable(password) else item
+            elif pending and isinstance(item, str) and not item.startswith("-"):
                 out.append(REDACTED if is_redactable(item) else item)
                 pending = False
                 continue
             flag = _FLAG_ONLY.match(item) if isinstance(item, str) else None
             pending = bool(flag and is_secret_flag(flag["name"]))
+            user = bool(flag and flag["name"] in _USER_FLAGS)
             out.append(redact_strings(item))
         return out
     return value

@@ -12,6 +12,8 @@ from scorecards.collectors.repo_files.secrets import redact_assignments
 
 MAX_LINES = 400
 MAX_LINE_LENGTH = 300
+# What of a line the redaction patterns read: only its first 300 characters are kept anyway.
+MAX_READ_LENGTH = 8000
 _SHEBANG = re.compile(r"^#!\s*(/usr)?/bin/(env\s+)?(-\S+\s+)*(ba|da|z|k)?sh\b")
 _SCRIPT_NAME = re.compile(r"(\.(sh|bash)$|^(docker-)?entrypoint)", re.IGNORECASE)
 
@@ -58,7 +60,7 @@ def logical_lines(text: str) -> list[dict]:
 
 
 def _entry(number: int, line: str) -> dict:
-    line = redact_assignments(line)
+    line = redact_assignments(line[:MAX_READ_LENGTH])
     if len(line) > MAX_LINE_LENGTH:
         line = line[: MAX_LINE_LENGTH - 1] + "…"
     return {"line": number, "text": line}

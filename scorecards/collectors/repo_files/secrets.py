@@ -51,7 +51,7 @@ EXCERPT_LENGTH = 160
 # Cheap pre-filter: a secret-like word in a name followed by an assignment operator.
 # Searched in the lower-cased text: "(?i)" makes this pattern much slower.
 _KEYWORD_CANDIDATE = re.compile(
-    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]*+[\"'\]]*[ \t]*(?::=|=>|=|:)"
+    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]{0,100}+[\"'\]]*[ \t]*(?::=|=>|=|:)"
 )
 _PLACEHOLDER = re.compile(
     r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|"
@@ -68,7 +68,7 @@ _ENV_LOOKUP = re.compile(
 
 # name <op> 'literal' — code, JSON, YAML flow, properties with quotes.
 _QUOTED_ASSIGNMENT = re.compile(
-    r"""(?<![\w.$-])(?P<name>[A-Za-z_$][\w.$-]*+)["']?\]?\s*(?::=|=>|==?|:)\s*[(\[]?\s*"""
+    r"""(?<![\w.$-])(?P<name>[A-Za-z_$][\w.$-]*+)["']?\]?\s*+(?::=|=>|==?|:)\s*+(?:[(\[]\s*+)?"""
     r"""(?:[A-Za-z_][\w.]*\s*\(\s*["'][^"']*["']\s*,\s*)?"""  # os.getenv("X", 'default'
     r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
 )
@@ -108,7 +108,7 @@ _CONNECTION_STRING_PASSWORD = re.compile(
 )
 # Translation catalogues map a "password" key to its label: not credentials.
 _LABEL_FILE = re.compile(r"(^|/)(locales?|i18n|l10n|lang|translations?)/", re.IGNORECASE)
-_DOTTED_PATH = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+\.[A-Za-z_][A-Za-z0-9_]*")
+_DOTTED_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+\.[A-Za-z_][A-Za-z0-9_]*")
 _BARE_LANGUAGES = frozenset({"yaml", "properties", "ini", "conf", "env", "shell", "dockerfile"})
 
 _SKIP_FILE = re.compile(
@@ -164,7 +164,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "artifactory-token": (r"A(?:KC|P[\dA-F])",),
     "square-oauth-secret": (r"sq0csp-",),
     "jwt": (r"eyJ",),
-    "basic-auth": (r"://[^\s:/@]+:[^\s@]+@",),
+    "basic-auth": (r"://[^\s:/@]+:[^\s@]{1,500}@",),
 }
 _HINT_PATTERNS = {kind: [re.compile(p) for p in patterns] for kind, patterns in _HINTS.items()}
 
@@ -228,7 +228,7 @@ def is_working_password(name: str, value: str) -> bool:
         return False
     if is_identifier(value) or "://" in value or value.startswith(("/", "./", "../", "~/")):
         return False
-    if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", value):  # an env var name
+    if re.fullmatch(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)+", value):  # an env var name
         return False
     # {"password": "password"}, passwordLabel: "Password": a key or a label, not a value.
     # POSTGRES_PASSWORD: postgres is a value: only the name's last or secret word is a label.
@@ -245,9 +245,9 @@ def looks_like_credential(value: str, min_length: int = 12) -> bool:
         return False
     if "://" in value or value.startswith(("/", "./", "../", "~/")) or " " in value:
         return False
-    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", value):  # words: "database_password_field"
+    if re.fullmatch(r"^[a-z]++(?:[_.\-][a-z]++)*", value):  # words: "database_password_field"
         return False
-    if re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", value):  # an env var name
+    if re.fullmatch(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)+", value):  # an env var name
         return False
     # A module or class path ("django.contrib.auth.backends.ModelBackend"): lower-case
     # packages rule out random tokens and JWTs, whose segments mix cases.
@@ -319,6 +319,9 @@ def find_secrets(path: str, text: str) -> list[dict]:
     lang = _language(path)
     lines = text.splitlines()
     found: dict[tuple[int, str], dict] = {}
+    # The plugins' own patterns backtrack (``//.+/:_authToken``): they only ever see lines short
+    # enough to be read, never a hostile 100 KB one.
+    text = _without_long_lines(text, lines)
 
     for plugin, kind, quick in _plugins():
         if not _may_contain(kind, text) or not quick.search(text):
@@ -344,6 +347,13 @@ def find_secrets(path: str, text: str) -> list[dict]:
             for signal in _keyword_signals(path, lang, number, line):
                 found.setdefault((number, signal["rule"]), signal)
     return sorted(found.values(), key=lambda s: (s["line"], s["rule"]))[:MAX_SECRETS_PER_FILE]
+
+
+def _without_long_lines(text: str, lines: list[str]) -> str:
+    """``text`` with every line over ``MAX_LINE_LENGTH`` emptied (line numbers kept)."""
+    if all(len(line) <= MAX_LINE_LENGTH for line in lines):
+        return text
+    return "\n".join(line if len(line) <= MAX_LINE_LENGTH else "" for line in lines)
 
 
 # Base64 of a key body: on the header's own line (JSON/YAML strings with "\n" escapes) or on
@@ -425,7 +435,7 @@ def _token_signal(
 
 
 def _assigned_name(line: str) -> str | None:
-    match = re.search(r"([A-Za-z_][\w.-]*)[\"']?\s*(?::=|=>|=|:)", line)
+    match = re.search(r"(?<![\w.-])([A-Za-z_][\w.-]*+)[\"']?\s*+(?::=|=>|=|:)", line)
     return match[1] if match else None
 
 

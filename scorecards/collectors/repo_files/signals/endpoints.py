@@ -26,8 +26,8 @@ _SCHEME_URL = (
     r"(?P<authority>[^\s\"'`<>/?#]+)(?P<path>[^\s\"'`<>]*)"
 )
 _AWS_HOST = (
-    r"(?P<aws>[a-z0-9][\w.-]*\.(?:rds|cache|docdb|es|aoss|dax)\.(?:[a-z0-9-]+\.)?amazonaws\.com"
-    r"|[a-z0-9][\w.-]*\.mq\.[a-z0-9-]+\.amazonaws\.com)"
+    r"(?P<aws>(?<![\w.-])[a-z0-9][\w.-]*\.(?:rds|cache|docdb|es|aoss|dax)\.(?:[a-z0-9-]+\.)?amazonaws\.com"
+    r"|(?<![\w.-])[a-z0-9][\w.-]*\.mq\.[a-z0-9-]+\.amazonaws\.com)"
 )
 _AWS_KINDS = {
     ".rds.": "rds", ".cache.": "elasticache", ".docdb.": "documentdb", ".es.": "opensearch",

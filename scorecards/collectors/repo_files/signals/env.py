@@ -66,7 +66,7 @@ _READ_FORMS = {
     "jvm_value": rf"@Value\(\s*\"\$\{{{_NAME}",
     # Spring application*.properties|yml: key = ${VAR} / key: ${VAR:default}, never in a JS
     # template literal (no backtick before the placeholder).
-    "placeholder": r"^\s*[\w.\-\[\]]+\s*[:=]\s*[^`\n]*?\$\{" + _ENV_NAME + r"(?P<ph_default>:)?",
+    "placeholder": r"^\s*[\w.\-\[\]]++\s*[:=]\s*+[^`\n]*?\$\{" + _ENV_NAME + r"(?P<ph_default>:)?",
     # Ruby (and Rails ERB config)
     "rb_item": rf"\bENV\[\s*{_Q}{_NAME}{_Q}",
     "rb_fetch": rf"\bENV\.fetch\(\s*{_Q}{_NAME}{_Q}",
@@ -170,7 +170,7 @@ def _has_default(form: str, match: re.Match[str], rest: str, line: str) -> bool:
     if form == "placeholder":
         return match.group("ph_default") is not None
     if form == "jvm_value":
-        return bool(re.match(r"[^}]*:", rest))
+        return bool(re.match(r"^[^}:]*+:", rest))
     if form == "go_tag":
         return bool(_DEFAULT_TAG.search(line))
     if form in _CALL_FORMS and _SECOND_ARGUMENT.match(rest):

@@ -174,7 +174,7 @@ def _start_command_detail(match: re.Match[str], line: str) -> dict | None:
 
 
 def _dockerfile_detail(match: re.Match[str], line: str) -> dict | None:
-    if not re.match(r"\s*(CMD|ENTRYPOINT)\b", line, re.IGNORECASE):
+    if not re.match(r"^\s*+(CMD|ENTRYPOINT)\b", line, re.IGNORECASE):
         return None
     return {"library": "start command writes a log file"}
 

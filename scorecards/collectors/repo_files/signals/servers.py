@@ -94,7 +94,7 @@ def _literal_port(server: str, rest: str) -> str | None:
         return keyword.group(1)
     call = rest[rest.find("(") + 1 :] if "(" in rest else rest
     if server in {"node_listen", "fiber", "gin", "echo", "go_http", "javalin", "ktor"}:
-        literal = _LITERAL_PORT.match(call) or re.match(r"""\s*["'`]?[\w.]*:(\d{2,5})\b""", call)
+        literal = _LITERAL_PORT.match(call) or re.match(r"""^\s*+["'`]?[\w.]*+:(\d{2,5})\b""", call)
         if literal:
             return literal.group(1)
     return None
