@@ -58,9 +58,10 @@ def test_a_rescan_of_an_unchanged_organisation_costs_only_the_listing(github):
     first = scan()
     assert first.state == Scan.State.SUCCEEDED
     assert Service.objects.filter(retired=False).count() == 50
-    # Cold: the listing, then per repository its head commit and its tarball.
+    # Cold: the listing, then per repository its branch archive; no head-commit request.
     assert len(github.hits("repos")) == 1
-    assert len(github.hits("commit")) == 50 and len(github.hits("tarball")) == 50
+    assert github.hits("commit") == [] and len(github.hits("tarball")) == 50
+    assert len(github.counted()) == 1 + 50
     github.reset_log()
 
     second = scan()
