@@ -159,14 +159,18 @@ class KubeConfig:
     kinds: tuple[str, ...] = KIND_NAMES
     page_size: int = DEFAULT_PAGE_SIZE
     connect_timeout: float = 5.0
-    read_timeout: float = 60.0
-    retries: int = 1
+    read_timeout: float = 60.0  # one list page: a large page of a busy cluster can be slow
+    # ``/version`` is tiny: a cluster that does not answer it within this is given up at once,
+    # rather than paying a page's read timeout for every kind.
+    probe_timeout: float = 10.0
+    retries: int = 1  # connection failures only; an unanswered read is never repeated
     # A folder of ``kubectl get -o json`` exports: ``<context>.json`` files or ``<context>/``
     # folders of them. Set, no cluster is contacted (docs/kubernetes-offline.md).
     offline_dir: str | None = None
 
 
-# progress(done, total, label): one step per kind of each cluster, label ``context/Kind``.
+# progress(done, total, label): one step per kind of each cluster (per kind and namespace when
+# namespaces are configured: 200 namespaces make 200 visible steps), label ``context/Kind``.
 Progress = Callable[[int, int, str], None]
 
 
@@ -340,9 +344,17 @@ def normalise_object(item: dict, spec: KindSpec) -> dict:
 # --- listing ---------------------------------------------------------------------------------
 
 
-def _connection_error(api_client: Any, exc: Exception) -> str:
+def _connection_error(api_client: Any, exc: Exception, read_timeout: float) -> str:
     """``cannot reach https://host:6443: Connection refused`` (no urllib3 internals)."""
+    host = api_client.configuration.host
     cause: object = getattr(exc, "reason", None) or exc
+    if isinstance(cause, urllib3.exceptions.ConnectTimeoutError):
+        return f"cannot reach {host}: no connection within the connect timeout"
+    if isinstance(cause, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+        return (
+            f"{host} accepted the connection but did not answer within {read_timeout:g} s; "
+            "is the API server overloaded, or is something else listening there?"
+        )
     text = str(cause)
     if "]" in text and "Errno" in text:
         text = text.rsplit("]", 1)[1].strip(" )\"'")
@@ -377,9 +389,12 @@ class _Lister:
             self._apis[name] = getattr(k8s_client, name)(self.api_client)
         return self._apis[name]
 
-    def _call(self, function: Callable[..., Any], **kwargs: Any) -> dict:
+    def _call(
+        self, function: Callable[..., Any], read_timeout: float | None = None, **kwargs: Any
+    ) -> dict:
         self.requests += 1
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
+        read_timeout = read_timeout or self.config.read_timeout
+        timeout = (self.config.connect_timeout, read_timeout)
         try:
             response = function(_preload_content=False, _request_timeout=timeout, **kwargs)
         except ApiException as exc:
@@ -387,7 +402,9 @@ class _Lister:
                 raise _ClusterUnreachable(str(exc.reason or exc).splitlines()[0]) from exc
             raise
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _ClusterUnreachable(_connection_error(self.api_client, exc)) from exc
+            raise _ClusterUnreachable(
+                _connection_error(self.api_client, exc, read_timeout)
+            ) from exc
         try:
             data = json.loads(response.data)
         except ValueError as exc:
@@ -401,7 +418,7 @@ class _Lister:
     def version(self) -> str | None:
         api = self._api("VersionApi")
         try:
-            data = self._call(api.get_code)
+            data = self._call(api.get_code, read_timeout=self.config.probe_timeout)
         except ApiException as exc:
             if exc.status == 401:
                 raise _ClusterUnreachable(_status_message(exc)) from exc
@@ -441,6 +458,11 @@ class _Lister:
                 raise
 
 
+def _namespaces(config: KubeConfig) -> list[str | None]:
+    """The namespaces listed one by one, or ``[None]``: every namespace in one list per kind."""
+    return list(config.namespaces) if config.namespaces else [None]
+
+
 def _specs(config: KubeConfig) -> list[KindSpec]:
     return [spec for spec in KINDS if spec.kind in config.kinds]
 
@@ -460,7 +482,11 @@ def _contexts(config: KubeConfig) -> list[tuple[str, str | None]]:
 
 def _api_client(config: KubeConfig, context: str) -> Any:
     configuration = k8s_client.Configuration()
-    configuration.retries = config.retries
+    # Repeat what failed to connect; never a request sent and left unanswered (that would
+    # double the wait on a cluster that accepts connections and then hangs).
+    configuration.retries = urllib3.util.Retry(
+        total=config.retries, connect=config.retries, read=0, status=0, redirect=0
+    )
     if config.in_cluster:
         k8s_config.load_incluster_config(client_configuration=configuration)
         return k8s_client.ApiClient(configuration=configuration)
@@ -505,12 +531,12 @@ def _collect_cluster(config: KubeConfig, context: str, result: dict, steps: _Ste
     except (ConfigException, OSError, ValueError, TypeError) as exc:
         cluster["error"] = f"kubeconfig: {exc}"
         result["errors"].append({"cluster": context, "kind": None, "error": cluster["error"]})
-        steps.step(f"{context} (error)", len(specs))
+        steps.step(f"{context} (error)", len(specs) * len(_namespaces(config)))
         return
     cluster["server"] = api_client.configuration.host
     lister = _Lister(api_client, config)
     listed = 0
-    namespaces: list[str | None] = list(config.namespaces) if config.namespaces else [None]
+    namespaces = _namespaces(config)
     try:
         cluster["version"] = lister.version()
         for spec in specs:
@@ -528,16 +554,18 @@ def _collect_cluster(config: KubeConfig, context: str, result: dict, steps: _Ste
                         }
                     )
                     continue
+                finally:
+                    listed += 1
+                    where = f"{namespace}/" if namespace else ""
+                    steps.step(f"{context}/{where}{spec.kind}")
                 key = spec.kind if namespace is None else f"{namespace}/{spec.kind}"
                 cluster["resource_version"][key] = resource_version
                 for item in items:
                     result["objects"].append(_object_entry(context, spec, item))
-            listed += 1
-            steps.step(f"{context}/{spec.kind}")
     except _ClusterUnreachable as exc:
         cluster["error"] = str(exc)
         result["errors"].append({"cluster": context, "kind": None, "error": str(exc)})
-        steps.step(f"{context} (error)", len(specs) - listed)
+        steps.step(f"{context} (error)", len(specs) * len(namespaces) - listed)
     finally:
         cluster["requests"] = lister.requests
         result["requests"] += lister.requests
@@ -635,7 +663,8 @@ def collect_kubernetes(config: KubeConfig, progress: Progress | None = None) -> 
         _collect_offline(config, result, _Steps(progress, count * len(_specs(config))))
         return result
     contexts = _contexts(config)
-    steps = _Steps(progress, len(contexts) * len(_specs(config)))
+    per_cluster = len(_specs(config)) * len(_namespaces(config))
+    steps = _Steps(progress, len(contexts) * per_cluster)
     for context, error in contexts:
         if error:
             result["clusters"].append(
@@ -649,7 +678,7 @@ def collect_kubernetes(config: KubeConfig, progress: Progress | None = None) -> 
                 }
             )
             result["errors"].append({"cluster": context, "kind": None, "error": error})
-            steps.step(f"{context} (error)", len(_specs(config)))
+            steps.step(f"{context} (error)", per_cluster)
             continue
         _collect_cluster(config, context, result, steps)
     return result

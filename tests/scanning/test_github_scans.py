@@ -58,9 +58,10 @@ def test_a_rescan_of_an_unchanged_organisation_costs_only_the_listing(github):
     first = scan()
     assert first.state == Scan.State.SUCCEEDED
     assert Service.objects.filter(retired=False).count() == 50
-    # Cold: the listing, then per repository its head commit and its tarball.
+    # Cold: the listing, then per repository its branch archive; no head-commit request.
     assert len(github.hits("repos")) == 1
-    assert len(github.hits("commit")) == 50 and len(github.hits("tarball")) == 50
+    assert github.hits("commit") == [] and len(github.hits("tarball")) == 50
+    assert len(github.counted()) == 1 + 50
     github.reset_log()
 
     second = scan()
@@ -214,3 +215,29 @@ def test_a_stale_repository_shows_its_own_error_not_the_others(github, monkeypat
     assert "451" in errors[names[1]] and "404" not in errors[names[1]]
     run = SourceRun.objects.get(scan=second, source="github")
     assert "404" in run.error and "451" in run.error  # the source keeps the whole list
+
+
+def test_scan_command_summarises_a_first_scan_where_some_repositories_fail(github, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    names = add_repos(github, 3)
+    original = github._route
+
+    def route(request, path, kind):
+        if kind in ("commit", "tarball") and f"/{names[0]}/" in path:
+            return _json_response(500, {"message": "answer 500"}, {})
+        return original(request, path, kind)
+
+    monkeypatch.setattr(github, "_route", route)
+    out = StringIO()
+    call_command("scan", "--sync", stdout=out)
+    text = out.getvalue()
+    scan_row = Scan.objects.get()
+    assert f"Scan {scan_row.pk} {scan_row.state}" in text
+    unscored = Service.objects.get(repository=names[0])
+    assert unscored.name in text and "no score" in text
+    assert "500" in text  # the problem is said, not swallowed
+    for name in names[1:]:
+        assert Service.objects.get(repository=name).name in text

@@ -246,6 +246,7 @@ class GitHubClient:
         """
         self._check_origin(url)
         attempt = 0
+        refreshed = False
         while True:
             sink.seek(0)
             sink.truncate()
@@ -258,6 +259,12 @@ class GitHubClient:
                     owner=owner,
                     installation_id=installation_id,
                 )
+            except AuthenticationFailed:
+                # The first fetch of a repository starts with the archive: an installation
+                # token revoked early is minted again here too, once.
+                if refreshed or not self._forget_token(owner, installation_id):
+                    raise
+                refreshed = True
             except _StreamBroken as exc:
                 attempt += 1
                 if attempt >= self.config.max_attempts:

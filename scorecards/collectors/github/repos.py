@@ -2,11 +2,12 @@
 
 Budget per repository (see docs/github-collector.md):
 
-- first scan: ``GET /repos/{o}/{r}/commits/{branch}`` (sha media type, counted) +
-  ``GET /repos/{o}/{r}/tarball/{sha}`` (302, counted) + the codeload download (another host,
-  not an API request);
-- rescan of an unchanged repository: the same commit request with ``If-None-Match``, answered
-  304, which does not count against the rate limit; nothing else.
+- first scan (nothing stored yet): ``GET /repos/{o}/{r}/tarball/{branch}`` (302, counted) +
+  the codeload download (another host, not an API request). The archive names its commit (the
+  pax global header's comment, which the top folder's short sha must agree with), so the
+  commit scored stays exact at one counted request;
+- rescan: ``GET /repos/{o}/{r}/commits/{branch}`` with ``If-None-Match``, answered 304 (free)
+  when the branch did not move; otherwise that answer's sha and its tarball (two counted).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from scorecards.collectors.github.client import SHA_MEDIA_TYPE, GitHubClient
-from scorecards.collectors.github.errors import GitHubError
+from scorecards.collectors.github.errors import GitHubError, NotFound
 from scorecards.collectors.github.tarball import read_tarball
 
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
@@ -136,6 +137,10 @@ def fetch_repository(
     analysed without extracting anything.
     """
     previous = previous or {}
+    if not previous.get("commit") and not previous.get("etag"):
+        first = _fetch_branch_archive(client, repo)
+        if first is not None:
+            return first
     owner, name = quote(repo.owner, safe=""), quote(repo.name, safe="")
     headers = {"Accept": SHA_MEDIA_TYPE}
     old_commit = previous.get("commit")
@@ -162,10 +167,47 @@ def fetch_repository(
     if sha == old_commit:
         return FetchResult(status="unchanged", etag=etag, commit=sha)
 
+    size, result = _download_and_read(client, repo, sha, commit=sha)
+    return FetchResult(
+        status="fetched",
+        etag=etag,
+        commit=sha,
+        facts=result.facts,
+        bytes_downloaded=size,
+        rejected=result.rejected,
+    )
+
+
+def _fetch_branch_archive(client: GitHubClient, repo: RepoInfo) -> FetchResult | None:
+    """The first fetch: the default branch's archive straight away, one counted request.
+
+    ``None`` when the archive cannot tell what it is: no archive (404: an empty repository, or
+    one that is gone; the commits endpoint tells which) or no commit named in it. The caller
+    then asks for the head commit first, as on a rescan.
+    """
+    try:
+        size, result = _download_and_read(client, repo, repo.default_branch, commit=None)
+    except NotFound:
+        return None
+    if result.commit is None:
+        return None
+    # No ETag from this route; the next scan's conditional request uses the quoted sha.
+    return FetchResult(
+        status="fetched",
+        etag=None,
+        commit=result.commit,
+        facts=result.facts,
+        bytes_downloaded=size,
+        rejected=result.rejected,
+    )
+
+
+def _download_and_read(client: GitHubClient, repo: RepoInfo, ref: str, *, commit: str | None):
     config = client.config
+    owner, name = quote(repo.owner, safe=""), quote(repo.name, safe="")
     with tempfile.SpooledTemporaryFile(max_size=config.spool_memory_bytes) as spool:
         size = client.download(
-            f"/repos/{owner}/{name}/tarball/{sha}",
+            f"/repos/{owner}/{name}/tarball/{quote(ref, safe='/')}",
             spool,
             kind="tarball",
             max_bytes=config.max_tarball_bytes,
@@ -175,19 +217,12 @@ def fetch_repository(
         result = read_tarball(
             spool,
             root_name=repo.full_name,
-            commit=sha,
+            commit=commit,
             max_file_bytes=config.max_file_bytes,
             max_members=config.max_members,
             max_unpacked_bytes=config.max_unpacked_bytes,
         )
-    return FetchResult(
-        status="fetched",
-        etag=etag,
-        commit=sha,
-        facts=result.facts,
-        bytes_downloaded=size,
-        rejected=result.rejected,
-    )
+    return size, result
 
 
 def _sha_of(response) -> str | None:

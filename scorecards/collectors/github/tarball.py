@@ -27,6 +27,7 @@ needs instead of inflating the rest of the archive again.
 from __future__ import annotations
 
 import gzip
+import re
 import tarfile
 import zlib
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ MAX_UNPACKED_BYTES = 1024**3
 # Inflated bytes allowed between the end of one member's body and the next member: its header
 # blocks, and the pax or long-name records tarfile reads into memory in one piece.
 HEADER_ALLOWANCE = 1024**2
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 _SPECIAL = {
     tarfile.CHRTYPE: "character device",
@@ -60,6 +63,7 @@ class Listing:
     link_members: list[tuple[str, str]] = field(default_factory=list)
     config: bytes | None = None
     top: str | None = None
+    commit: str | None = None  # the pax global header's comment: the commit archived
 
     def report(self) -> list[dict[str, str]]:
         """Every member left out for safety, for the caller's log: links included."""
@@ -73,6 +77,7 @@ class Listing:
 class TarballFacts:
     facts: dict
     rejected: list[dict[str, str]]
+    commit: str | None = None  # the commit the archive names, when it names a consistent one
 
 
 def read_tarball(
@@ -87,6 +92,8 @@ def read_tarball(
 ) -> TarballFacts:
     """Repository facts (docs/repo-facts.md) of a GitHub ``.tar.gz`` held in ``fileobj``.
 
+    ``commit=None`` (an archive fetched by branch name): the facts carry the commit the archive
+    names (``archived_commit``), or none when it names none.
     ``fileobj`` must be seekable (a spool file): it is read twice. Raises ``GitHubError``
     when it is not a gzip tar archive, ``TooLarge`` past ``max_members`` entries or when the
     members add up to (or inflate to) more than ``max_unpacked_bytes``.
@@ -94,6 +101,8 @@ def read_tarball(
     try:
         fileobj.seek(0)
         listing = _list(fileobj, max_file_bytes, max_members, max_unpacked_bytes)
+        named = archived_commit(listing)
+        commit = commit or named
 
         def contents(kept: frozenset[str]):
             fileobj.seek(0)
@@ -126,7 +135,7 @@ def read_tarball(
         )
     except (tarfile.TarError, zlib.error, EOFError, OSError) as exc:
         raise GitHubError(f"archive of {root_name} is not a readable .tar.gz: {exc}") from None
-    return TarballFacts(facts=facts, rejected=listing.report())
+    return TarballFacts(facts=facts, rejected=listing.report(), commit=named)
 
 
 class _CappedInflate:
@@ -155,6 +164,15 @@ class _CappedInflate:
         return data
 
 
+def archived_commit(listing: Listing) -> str | None:
+    """The commit ``git archive`` wrote in the pax global header, when the top folder's short
+    sha (``{owner}-{repo}-{sha7}``) agrees with it: a header alone could be anything."""
+    sha = listing.commit
+    if not sha or not _SHA.fullmatch(sha) or not listing.top:
+        return None
+    return sha if listing.top.rpartition("-")[2] == sha[:7] else None
+
+
 def _open(inflated: _CappedInflate) -> tarfile.TarFile:
     """A forward-only tar reader over a gzip stream that inflates only what is read."""
     return tarfile.open(fileobj=inflated, mode="r|")  # type: ignore[arg-type]
@@ -179,6 +197,8 @@ def _list(
                     limit=max_unpacked_bytes,
                 )
             _classify(member, archive, listing, max_file_bytes)
+        comment = archive.pax_headers.get("comment")
+    listing.commit = comment.strip() if isinstance(comment, str) else None
     return listing
 
 

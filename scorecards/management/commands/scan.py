@@ -11,6 +11,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 
 from scorecards import scanning, sources
 from scorecards.models import CheckResult, Scan, Scorecard, Service
@@ -132,11 +133,16 @@ class Command(BaseCommand):
                 f"  {source}: {state.get('state')}, {requests} requests, "
                 f"{state.get('seconds', 0):.1f}s"
             )
-        for card in cards.order_by("score"):
+        for card in cards.order_by(F("score").asc(nulls_first=True), "service__name"):
             stale = f"  (stale: {', '.join(card.stale_sources)})" if card.stale_sources else ""
             coverage = "" if card.coverage is None else f"  {card.coverage:g}% decided"
-            self.stdout.write(
-                f"  {card.service.name:<30} {card.score:>5} {card.level}{coverage}{stale}"
-            )
+            self.stdout.write(f"  {card.service.name:<30} {_score(card)}{coverage}{stale}")
         if scan.error:
             self.stdout.write(f"Problems:\n  {scan.error}")
+
+
+def _score(card: Scorecard) -> str:
+    """A service none of whose facts could be read has no score: say so instead of crashing."""
+    if card.score is None:
+        return f"{'-':>5} no score"
+    return f"{card.score:>5} {card.level}"

@@ -66,12 +66,12 @@ def test_primary_limit_beyond_the_max_wait_raises_with_the_reset_time(org, make_
 @pytest.mark.parametrize("status", [403, 429])
 def test_secondary_limit_retry_after_is_honoured(org, make_client, fake_time, status):
     headers = {"retry-after": "7", "x-ratelimit-remaining": "4211", "x-ratelimit-reset": "1"}
-    org.inject("commit", status, ERRORS["secondary_rate_limit"], headers)
+    org.inject("tarball", status, ERRORS["secondary_rate_limit"], headers)
     repo = RepoInfo.from_api(org.repos["acme-corp/inventory-api"])
     result = fetch_repository(make_client(), repo)
     assert result.status == "fetched"
     assert fake_time.sleeps == [7.0]
-    assert statuses(org, "commit") == [status, 200]
+    assert statuses(org, "tarball") == [status, 302]
 
 
 def test_secondary_limit_with_a_long_retry_after_raises(org, make_client, fake_time):
@@ -109,13 +109,13 @@ def test_a_forbidden_answer_that_is_no_rate_limit_fails_at_once(org, make_client
 
 # -- server errors and connection errors -----------------------------------------------------
 def test_a_502_is_retried_with_backoff(org, make_client, fake_time):
-    org.inject("commit", 502, ERRORS["server_error"])
+    org.inject("tarball", 502, ERRORS["server_error"])
     client = make_client(backoff_base=0.5)
     repo = RepoInfo.from_api(org.repos["acme-corp/inventory-api"])
     assert fetch_repository(client, repo).status == "fetched"
-    assert statuses(org, "commit") == [502, 200]
+    assert statuses(org, "tarball") == [502, 302]
     assert fake_time.sleeps == [0.375]  # half the delay plus jitter (0.5) of the other half
-    assert client.stats["retries"] == 1 and client.stats["by_kind"]["commit"] == 2
+    assert client.stats["retries"] == 1 and client.stats["by_kind"]["tarball"] == 2
 
 
 def test_persistent_5xx_fails_after_bounded_attempts_with_growing_waits(

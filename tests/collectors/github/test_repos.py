@@ -13,7 +13,7 @@ from scorecards.collectors.github import (
     list_repositories,
 )
 from scorecards.collectors.localdir import collect_directory
-from tests.collectors.github.fake_github import EXAMPLES, files_of, load, repo_like
+from tests.collectors.github.fake_github import EXAMPLES, files_of, load, make_tarball, repo_like
 
 SMALL = {
     "Dockerfile": b'FROM python:3.12-slim\nCMD ["gunicorn", "app:app"]\n',
@@ -85,13 +85,14 @@ def test_link_pagination_is_followed_across_three_pages(github, make_client):
     assert client.stats["by_kind"] == {"repos": 3} and client.stats["counted"] == 3
 
 
-def test_first_fetch_reads_the_head_commit_then_one_tarball(github, make_client):
+def test_first_fetch_is_one_counted_request_the_branch_archive(github, make_client):
     (repo,) = add_org(github, 1, files_of(EXAMPLES / "inventory-api"))
     client = make_client()
     info = RepoInfo.from_api(repo)
     result = fetch_repository(client, info, previous=None)
     sha = github.heads["acme-corp/svc-000"]
-    assert result.status == "fetched" and result.commit == sha and result.etag == f'"{sha}"'
+    # The exact commit comes from the archive itself (pax header, checked against the folder).
+    assert result.status == "fetched" and result.commit == sha and result.etag is None
     facts = result.facts
     assert facts["source"] == "github" and facts["commit"] == sha
     assert facts["root"] == "acme-corp/svc-000"
@@ -99,17 +100,49 @@ def test_first_fetch_reads_the_head_commit_then_one_tarball(github, make_client)
     assert not any(path.startswith("acme-corp-") for path in facts["paths"])  # top folder gone
     assert result.bytes_downloaded == len(github.archives[("acme-corp/svc-000", sha)])
 
-    commit, tarball, codeload = github.log
-    assert (commit.kind, commit.path) == ("commit", "/repos/acme-corp/svc-000/commits/main")
-    assert commit.accept == "application/vnd.github.sha" and commit.if_none_match is None
+    tarball, codeload = github.log
     assert (tarball.kind, tarball.status) == ("tarball", 302)
-    assert tarball.path == f"/repos/acme-corp/svc-000/tarball/{sha}"  # the sha, not the branch
+    assert tarball.path == "/repos/acme-corp/svc-000/tarball/main"  # no head-commit request
     assert codeload.host == "codeload" and codeload.status == 200
     assert codeload.authorization is None  # the API token never goes to another origin
-    assert len(github.counted()) == 2
+    assert len(github.counted()) == 1
     stats = client.stats
-    assert stats["by_kind"] == {"commit": 1, "tarball": 1, "codeload": 1}
-    assert stats["counted"] == 2 and stats["api_requests"] == 2 and stats["requests"] == 3
+    assert stats["by_kind"] == {"tarball": 1, "codeload": 1}
+    assert stats["counted"] == 1 and stats["api_requests"] == 1 and stats["requests"] == 2
+
+
+def test_the_rescan_after_a_first_fetch_is_a_free_304(github, make_client):
+    (repo,) = add_org(github, 1)
+    client = make_client()
+    info = RepoInfo.from_api(repo)
+    first = fetch_repository(client, info)
+    github.reset_log()
+    again = fetch_repository(client, info, previous=first.as_previous())
+    assert again.status == "unchanged" and again.commit == first.commit
+    (hit,) = github.log
+    assert hit.kind == "commit" and hit.status == 304
+    assert hit.if_none_match == f'"{first.commit}"'
+
+
+def test_an_archive_that_names_no_commit_falls_back_to_the_head_commit(github, make_client):
+    (repo,) = add_org(github, 1)
+    full_name = repo["full_name"]
+    sha = github.heads[full_name]
+    top = f"acme-corp-svc-000-{sha[:7]}"
+    github.archives[(full_name, sha)] = make_tarball(top, SMALL)  # no pax comment
+    result = fetch_repository(make_client(), RepoInfo.from_api(repo))
+    assert result.status == "fetched" and result.commit == sha and result.facts["commit"] == sha
+    assert [hit.kind for hit in github.counted()] == ["tarball", "commit", "tarball"]
+
+
+def test_an_archive_whose_header_disagrees_with_its_folder_is_not_trusted(github, make_client):
+    (repo,) = add_org(github, 1)
+    full_name = repo["full_name"]
+    sha = github.heads[full_name]
+    forged = make_tarball(f"acme-corp-svc-000-{sha[:7]}", SMALL, sha="f" * 40)
+    github.archives[(full_name, sha)] = forged
+    result = fetch_repository(make_client(), RepoInfo.from_api(repo))
+    assert result.commit == sha and result.facts["commit"] == sha
 
 
 def test_tarball_facts_match_the_local_analysis_of_the_same_tree(github, make_client):
@@ -127,12 +160,13 @@ def test_unchanged_repository_answers_304_and_downloads_nothing(github, make_cli
     (repo,) = add_org(github, 1)
     client = make_client()
     info = RepoInfo.from_api(repo)
-    first = fetch_repository(client, info)
+    first = fetch_repository(client, info, previous={"etag": None, "commit": None})
+    second = fetch_repository(client, info, previous={"commit": "0" * 40})  # an old head
     github.reset_log()
-    again = fetch_repository(client, info, previous=first.as_previous())
-    assert again == FetchResult(status="unchanged", etag=first.etag, commit=first.commit)
+    again = fetch_repository(client, info, previous=second.as_previous())
+    assert again == FetchResult(status="unchanged", etag=second.etag, commit=first.commit)
     (hit,) = github.log
-    assert hit.status == 304 and hit.if_none_match == first.etag
+    assert hit.status == 304 and hit.if_none_match == second.etag
     assert client.stats["not_modified"] == 1
 
 
@@ -150,8 +184,8 @@ def test_rescan_of_fifty_unchanged_repositories_costs_only_the_listing(github, m
     stored = {}
     for info in list_repositories(client, "acme-corp"):
         stored[info.full_name] = fetch_repository(client, info).as_previous()
-    assert len(github.counted()) == 1 + 50 * 2
-    assert len(github.hits("codeload")) == 50
+    assert len(github.counted()) == 1 + 50  # the listing, then one archive per repository
+    assert len(github.hits("codeload")) == 50 and github.hits("commit") == []
 
     github.reset_log()
     rescan = make_client()  # a new worker process: nothing cached but what was stored
@@ -189,8 +223,12 @@ def test_a_new_head_commit_triggers_a_new_tarball(github, make_client):
 
 def test_branch_names_with_a_slash_reach_the_commits_endpoint(github, make_client):
     repo = github.add_repo(recorded("platform-docs"), {"README.md": b"# Docs\n"})
-    result = fetch_repository(make_client(), RepoInfo.from_api(repo))
+    client = make_client()
+    result = fetch_repository(client, RepoInfo.from_api(repo))
     assert result.status == "fetched"
+    assert github.hits("tarball")[0].path == "/repos/acme-corp/platform-docs/tarball/release/2024"
+    github.push(repo["full_name"], {"README.md": b"# Docs v2\n"})
+    fetch_repository(client, RepoInfo.from_api(repo), result.as_previous())
     assert github.hits("commit")[0].path == "/repos/acme-corp/platform-docs/commits/release/2024"
 
 
@@ -198,7 +236,8 @@ def test_an_empty_repository_is_reported_not_raised(github, make_client):
     repo = github.add_repo(recorded("orders-lambda"))  # no commit at all
     result = fetch_repository(make_client(), RepoInfo.from_api(repo))
     assert result.status == "empty" and result.facts is None and result.commit is None
-    assert github.hits("tarball") == []
+    # No archive to fetch (404); the commits endpoint tells empty (409) from gone (404).
+    assert [(hit.kind, hit.status) for hit in github.log] == [("tarball", 404), ("commit", 409)]
 
 
 def test_unknown_repository_raises_not_found(github, make_client):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -424,3 +429,51 @@ def test_in_cluster_mode_uses_the_service_account_config(
     result = collect_kubernetes(KubeConfig(in_cluster=True, kinds=("Deployment",)))
     assert [o["locator"] for o in result["objects"]] == ["in-cluster/tools/Deployment/legacy-admin"]
     assert httpserver.log[0][0].headers["Authorization"] == "Bearer sa-token"
+
+
+@contextlib.contextmanager
+def silent_server() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A port that accepts connections and never answers, like a wedged API server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                accepted.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], accepted
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
+
+
+def test_a_cluster_that_never_answers_is_given_up_after_one_probe(tmp_path: Path):
+    with silent_server() as (port, accepted):
+        kubeconfig = write_kubeconfig(
+            tmp_path / "kubeconfig", {"wedged": f"http://127.0.0.1:{port}"}, "wedged"
+        )
+        started = time.monotonic()
+        result = collect_kubernetes(
+            KubeConfig(kubeconfig=str(kubeconfig), probe_timeout=1.0, read_timeout=30.0)
+        )
+        elapsed = time.monotonic() - started
+        connections = len(accepted)
+    (cluster,) = result["clusters"]
+    assert cluster["requests"] == 1 and connections == 1  # no second try of a silent request
+    assert elapsed < 10  # one 1-second probe, not a 30-second read per kind (generous budget)
+    error = cluster["error"]
+    assert error == (
+        f"http://127.0.0.1:{port} accepted the connection but did not answer within 1 s; "
+        "is the API server overloaded, or is something else listening there?"
+    )
+    for internal in ("Pool", "urllib3", "MaxRetry", "Errno", "read timeout="):
+        assert internal not in error
