@@ -324,3 +324,62 @@ def test_an_express_api_that_closes_its_server_on_sigterm_passes(tmp_path: Path)
 def test_a_code_only_express_app_without_a_sigterm_handler_fails(tmp_path: Path):
     files = {"package.json": EXPRESS_PACKAGE, "app.js": EXPRESS_APP}
     assert check_of(tmp_path, files, "disposability.graceful-shutdown").status == "fail"
+
+
+# --- build.ci-pipeline: build specs named by platform convention -------------------------------
+
+
+def test_a_prefixed_cloud_build_file_and_an_amplify_build_spec_are_ci(tmp_path: Path):
+    app = {"main.py": "print('hi')\n", "requirements.txt": "flask==3.0.3\n"}
+    steps = "steps:\n  - name: gcr.io/cloud-builders/docker\n    args: [build, .]\n"
+    prefixed = {**app, "deploy.cloudbuild.yaml": steps}
+    amplify = {**app, "amplify.yml": "version: 1\nfrontend:\n  phases:\n    build:\n"}
+    assert check_of(tmp_path / "a", prefixed, "build.ci-pipeline").status == "pass"
+    assert check_of(tmp_path / "b", amplify, "build.ci-pipeline").status == "pass"
+    assert check_of(tmp_path / "c", app, "build.ci-pipeline").status == "fail"
+
+
+# --- deps.lockfile ------------------------------------------------------------------------------
+
+PROPS = """<Project>
+  <ItemGroup>
+    <PackageVersion Include="MediatR" Version="12.4.1" />
+    <PackageVersion Include="Serilog" Version="4.0.1" />
+  </ItemGroup>
+</Project>
+"""
+CSPROJ = """<Project Sdk="Microsoft.NET.Sdk.Web">
+  <ItemGroup>
+    <PackageReference Include="MediatR" />
+    <PackageReference Include="Serilog" />
+  </ItemGroup>
+</Project>
+"""
+
+
+def test_central_package_versions_are_locked_by_the_projects_lock_files(tmp_path: Path):
+    files = {
+        "Directory.Packages.props": PROPS,
+        "src/Api/Api.csproj": CSPROJ,
+        "src/Api/packages.lock.json": '{"version": 1, "dependencies": {}}\n',
+    }
+    assert check_of(tmp_path, files, "deps.lockfile").status == "pass"
+    unlocked = {k: v for k, v in files.items() if not k.endswith("packages.lock.json")}
+    assert check_of(tmp_path / "b", unlocked, "deps.lockfile").status == "warn"
+
+
+def test_asset_build_dev_dependencies_without_a_lock_fail(tmp_path: Path):
+    assets = {
+        "private": True,
+        "scripts": {"dev": "vite", "build": "vite build"},
+        "devDependencies": {"vite": "^5.0.0", "laravel-vite-plugin": "^1.0.0"},
+    }
+    files = {
+        "composer.json": json.dumps({"require": {"laravel/framework": "^11.0"}}),
+        "composer.lock": json.dumps({"packages": []}),
+        "package.json": json.dumps(assets),
+    }
+    assert check_of(tmp_path, files, "deps.lockfile").status == "fail"
+    tooling = {**assets, "scripts": {"lint": "eslint ."}}
+    lint_only = {**files, "package.json": json.dumps(tooling)}
+    assert check_of(tmp_path / "b", lint_only, "deps.lockfile").status == "warn"
