@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
-from scorecards.checks import live_aws, live_k8s
+from scorecards.checks import frameworks, live_aws, live_k8s
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -95,6 +95,13 @@ def _server_evidence(ctx: CheckContext) -> list[Evidence]:
         for m, dep in d.dependency_hits(ctx, SERVER_DEPENDENCIES)[:2]
     ]
     evidence += _lambda_api_functions(ctx)[:2]
+    # Decision 2: a framework of the table that binds its own port serves HTTP (Spring Boot 4's
+    # spring-boot-starter-webmvc, Kestrel by SDK...), even when no dependency above names it.
+    evidence += [
+        ctx.evidence(item.path, item.line, item.what)
+        for item in frameworks.seen(ctx)
+        if item.framework.binds_port
+    ][:2]
     return evidence
 
 

@@ -383,3 +383,46 @@ def test_asset_build_dev_dependencies_without_a_lock_fail(tmp_path: Path):
     tooling = {**assets, "scripts": {"lint": "eslint ."}}
     lint_only = {**files, "package.json": json.dumps(tooling)}
     assert check_of(tmp_path / "b", lint_only, "deps.lockfile").status == "warn"
+
+
+# --- port.from-env: a literal port variable a line above the listen call ------------------------
+
+
+def test_a_literal_port_constant_passed_to_listen_fails(tmp_path: Path):
+    literal = EXPRESS_APP.replace("process.env.PORT || 3000", "3001")
+    files = {"package.json": EXPRESS_PACKAGE, "app.js": literal}
+    result = check_of(tmp_path, files, "port.from-env")
+    assert result.status == "fail"
+    assert result.evidence[0].locator == "app.js:3"
+    assert check_of(tmp_path / "b", {**files, "app.js": EXPRESS_APP}, "port.from-env").status == (
+        "pass"
+    )
+
+
+def test_a_port_constant_in_a_file_that_starts_no_server_is_not_the_listen_port(tmp_path: Path):
+    files = {
+        "package.json": EXPRESS_PACKAGE,
+        "src/db.js": "const port = 5432;\nmodule.exports = { port };\n",
+        "src/index.js": "const app = require('express')();\napp.listen(process.argv[2]);\n",
+    }
+    assert check_of(tmp_path, files, "port.from-env").status == "unknown"
+
+
+# --- api.contract: a web framework of the table serves an API ------------------------------------
+
+
+def test_a_spring_boot_4_webmvc_service_without_a_contract_fails(tmp_path: Path):
+    gradle = (
+        "plugins { id 'org.springframework.boot' version '4.0.0' }\n\ndependencies {\n"
+        "  implementation 'org.springframework.boot:spring-boot-starter-webmvc'\n}\n"
+    )
+    app = "package shop;\n\n@SpringBootApplication\npublic class ShopApplication {}\n"
+    files = {"build.gradle": gradle, "src/main/java/shop/ShopApplication.java": app}
+    assert check_of(tmp_path, files, "api.contract").status == "fail"
+    with_spec = {
+        **files,
+        "src/main/resources/openapi.yaml": (
+            "openapi: 3.0.3\ninfo:\n  title: shop\n  version: '1'\npaths: {}\n"
+        ),
+    }
+    assert check_of(tmp_path / "b", with_spec, "api.contract").status == "pass"

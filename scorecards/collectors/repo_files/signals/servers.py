@@ -155,6 +155,20 @@ RULES = [
         detail=_port_setting_detail,
         files=_PORT_SETTING_FILES,
     ),
+    # ``const port = 3001;`` ... ``app.listen(port)``: the literal is a line above the call.
+    SignalRule(
+        id="server.port-literal",
+        languages=frozenset({"javascript", "typescript"}),
+        pattern=r"^\s*(?:export\s+)?(?:const|let|var)\s+(?:port|PORT)\s*(?::\s*number\s*)?="
+        r"\s*(?P<port>\d{2,5})\s*;?\s*(?://.*)?$",
+        detail=lambda match, line: {"port": match.group("port")},
+    ),
+    SignalRule(
+        id="server.port-literal",
+        languages=frozenset({"python"}),
+        pattern=r"^(?:port|PORT)\s*=\s*(?P<port>\d{2,5})\s*(?:#.*)?$",
+        detail=lambda match, line: {"port": match.group("port")},
+    ),
     SignalRule(
         id="server.supervisord-nodaemon",
         languages=frozenset({"conf", "ini"}),
