@@ -34,6 +34,10 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    if _drops_files(git_dir, commit):
+        # git archive leaves out export-ignore paths (laravel/laravel's .github): the scanner
+        # reads the repository's tree, so the export must hold every file of it.
+        return export_blob_by_blob(git_dir, commit, target)
     archive = subprocess.run(
         ["git", f"--git-dir={git_dir}", "archive", "--format=tar", commit],
         capture_output=True,
@@ -46,6 +50,16 @@ def export(git_dir: Path, commit: str, target: Path) -> int:
         return 0
     # A snapshot may list its largest blobs without holding them: export what is there.
     return export_blob_by_blob(git_dir, commit, target)
+
+
+def _drops_files(git_dir: Path, commit: str) -> bool:
+    """The commit's .gitattributes changes what git archive writes (export-ignore/-subst)."""
+    shown = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:.gitattributes"],
+        capture_output=True,
+        check=False,
+    )
+    return shown.returncode == 0 and b"export-" in shown.stdout
 
 
 def export_blob_by_blob(git_dir: Path, commit: str, target: Path) -> int:

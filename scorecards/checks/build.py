@@ -19,8 +19,10 @@ from scorecards.checks.results import Evidence, Outcome
 
 _CI_PATHS = re.compile(
     r"(^|/)(Jenkinsfile[^/]*|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|"
-    r"azure-pipelines[^/]*\.ya?ml|cloudbuild[^/]*\.(ya?ml|json)|buildspec[^/]*\.ya?ml|"
-    r"\.drone\.ya?ml|\.woodpecker\.ya?ml|appveyor\.ya?ml|codefresh\.ya?ml|\.cirrus\.ya?ml)$"
+    r"azure-pipelines[^/]*\.ya?ml|(?:[\w-]+\.)*cloudbuild[^/]*\.(ya?ml|json)|buildspec[^/]*\.ya?ml|"
+    r"\.drone\.ya?ml|\.woodpecker\.ya?ml|appveyor\.ya?ml|codefresh\.ya?ml|\.cirrus\.ya?ml|"
+    # AWS Amplify builds and deploys every push from its build spec.
+    r"amplify\.ya?ml)$"
     r"|^\.(buildkite|semaphore|tekton|woodpecker|circleci)/"
     r"|^\.github/workflows/[^/]+\.ya?ml$"
 )

@@ -245,6 +245,27 @@ def _pinned_by_includes(ctx: CheckContext, manifest: dict) -> bool:
 _PINNED_ONLY = "pinned"
 
 
+def _central_package_locks(ctx: CheckContext, manifest: dict) -> str | None:
+    """NuGet central package management: Directory.Packages.props only lists versions; the
+    projects below it restore with their own packages.lock.json."""
+    if posixpath.basename(manifest["path"]) != "Directory.Packages.props":
+        return None
+    here = _dir(manifest["path"])
+    locks = [
+        lock["path"]
+        for lock in d.repo(ctx).get("lockfiles", [])
+        if lock.get("ecosystem") == "dotnet"
+        and _is_ancestor_or_same(here, _dir(lock["path"]))
+        and not d.is_non_production_path(lock["path"])
+    ]
+    return locks[0] if locks else None
+
+
+# package.json scripts that build the release (Laravel Mix, Vite, webpack): the
+# devDependencies they run are inputs of the production build.
+_RELEASE_BUILD_SCRIPTS = ("build", "prod", "production")
+
+
 def _lock_status(ctx: CheckContext, manifest: dict) -> tuple[bool | str, str]:
     """(locked, why): how this manifest's dependency versions are fixed, or why they are not.
 
@@ -252,7 +273,7 @@ def _lock_status(ctx: CheckContext, manifest: dict) -> tuple[bool | str, str]:
     that has no lock mechanism.
     """
     ecosystem = manifest.get("ecosystem", "")
-    lock = _lock_for(ctx, manifest)
+    lock = _lock_for(ctx, manifest) or _central_package_locks(ctx, manifest)
     if lock:
         return True, f"locked by {lock}"
     if ecosystem in _PIN_IS_LOCK and not _floating(manifest):
@@ -292,8 +313,12 @@ def _lock_status(ctx: CheckContext, manifest: dict) -> tuple[bool | str, str]:
 def _role(manifest: dict) -> str:
     """'dev' for dev-only manifests, including a package.json with only devDependencies."""
     deps = manifest.get("dependencies") or []
-    if manifest.get("role") == "dev" or (deps and all(dep.get("dev") for dep in deps)):
+    if manifest.get("role") == "dev":
         return "dev"
+    if deps and all(dep.get("dev") for dep in deps):
+        scripts = (manifest.get("details") or {}).get("scripts")
+        builds = isinstance(scripts, dict) and any(k in scripts for k in _RELEASE_BUILD_SCRIPTS)
+        return "main" if builds else "dev"
     return "main"
 
 

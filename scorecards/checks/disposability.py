@@ -295,6 +295,7 @@ def health_probes(ctx: CheckContext) -> Outcome:
 _DRAINING_COMMANDS = re.compile(
     r"\b(?:gunicorn|uvicorn|hypercorn|granian|puma|celery|sidekiq|nginx)\b"
 )
+
 _DRAINING_DEPENDENCIES = frozenset(
     {"gunicorn", "uvicorn", "hypercorn", "granian", "puma", "celery", "sidekiq"}
 )
@@ -345,11 +346,6 @@ def _shutdown_evidence(ctx: CheckContext) -> list[Evidence]:
     return evidence
 
 
-def _deployed(ctx: CheckContext) -> bool:
-    """The repository says how the service runs (image, workload, Procfile)."""
-    return bool(d.production_dockerfiles(ctx) or d.workloads(ctx) or d.procfile_processes(ctx))
-
-
 # The grace period the API server fills in when a manifest sets none.
 DEFAULT_GRACE_SECONDS = 30
 
@@ -398,10 +394,46 @@ def _live_graceful_shutdown(ctx: CheckContext) -> Outcome:
     )
 
 
+def _app_level_evidence(ctx: CheckContext) -> list[Evidence]:
+    """Shutdown handling that covers the app's code: handlers, preStop, grace, STOPSIGNAL."""
+    evidence = [
+        ctx.evidence(s["path"], s["line"], s["excerpt"]) for s in d.signals(ctx, "shutdown.")
+    ]
+    for command in d.start_commands(ctx):
+        text = command["command"]
+        if command["origin"] == "script" and (_TRAP_TERM.search(text) or _EXEC_PREFIX.match(text)):
+            evidence.append(ctx.evidence(command["path"], command["line"], text))
+    for workload in d.workloads(ctx):
+        if "terminationGracePeriodSeconds" in workload["pod_spec"] or any(
+            (c["container"].get("lifecycle") or {}).get("preStop") is not None
+            for c in workload["containers"]
+        ):
+            evidence.append(ctx.evidence(workload["path"], workload["line"], workload["name"]))
+    return evidence
+
+
+def _undrained_failure(ctx: CheckContext) -> Outcome | None:
+    """Decisions 1 and 2: a server seen in the code that drains nothing by itself, and no
+    handler, hook or grace period of the app's; another unit's draining server does not count."""
+    undrained = frameworks.leaving_to_app(ctx, "graceful_shutdown")
+    if not undrained or _app_level_evidence(ctx):
+        return None
+    names = ", ".join(dict.fromkeys(item.framework.name for item in undrained))
+    return Outcome.failed(
+        f"{names} does not drain in-flight requests on SIGTERM by default, and no "
+        "signal handler, server setting, preStop hook or grace period was found.",
+        [ctx.evidence(i.path, i.line, f"{i.what}: no SIGTERM handling by default")
+         for i in undrained[:5]],
+    )  # fmt: skip
+
+
 @check("disposability.graceful-shutdown")
 @live_k8s.with_kubernetes(_live_graceful_shutdown, policy="worst")
 def graceful_shutdown(ctx: CheckContext) -> Outcome:
     evidence = _shutdown_evidence(ctx)
+    undrained = _undrained_failure(ctx)
+    if undrained is not None:
+        return undrained
     if evidence:
         return Outcome.passed(
             "SIGTERM is handled (signal handlers, draining servers, preStop or grace period).",
@@ -410,17 +442,6 @@ def graceful_shutdown(ctx: CheckContext) -> Outcome:
     unreachable = [
         (f, item) for f in d.production_dockerfiles(ctx) for item in _shell_form_problems(f)
     ]
-    if not unreachable and _deployed(ctx):
-        # Decisions 1 and 2: the server the code runs is known and drains nothing by itself.
-        undrained = frameworks.leaving_to_app(ctx, "graceful_shutdown")
-        if undrained:
-            names = ", ".join(dict.fromkeys(item.framework.name for item in undrained))
-            return Outcome.failed(
-                f"{names} does not drain in-flight requests on SIGTERM by default, and no "
-                "signal handler, server setting, preStop hook or grace period was found.",
-                [ctx.evidence(i.path, i.line, f"{i.what}: no SIGTERM handling by default")
-                 for i in undrained[:5]],
-            )  # fmt: skip
     if unreachable:
         return Outcome.failed(
             "The image starts the app through /bin/sh (shell-form CMD/ENTRYPOINT without exec), "

@@ -47,6 +47,9 @@ class Framework:
     config_env: str | None = None
     # (property, minimum "major.minor") for defaults introduced by a release.
     since: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Dependencies count only in manifests of this ecosystem (a bare name such as ``config``
+    # is a different package in each registry).
+    manifest_ecosystem: str | None = None
 
     def default(self, prop: str) -> str | None:
         return getattr(self, prop)
@@ -163,7 +166,15 @@ FRAMEWORKS: tuple[Framework, ...] = (
     ),
     Framework(
         "viper", "viper", "go", frozenset({"github.com/spf13/viper"}),
+        port_from_env="the listen address is a viper key, which environment variables override",
         config_env="viper resolves keys from environment variables (AutomaticEnv/BindEnv)",
+    ),
+    Framework(
+        "ardanlabs-conf", "ardanlabs/conf", "go",
+        frozenset({"github.com/ardanlabs/conf", "github.com/ardanlabs/conf/v2",
+                   "github.com/ardanlabs/conf/v3"}),
+        port_from_env="conf.Parse fills the listen host from <PREFIX>_WEB_* environment variables",
+        config_env="conf.Parse reads every field from environment variables",
     ),
     Framework(
         "actix", "actix-web", "rust", frozenset({"actix-web"}), servers=frozenset({"actix"}),
@@ -173,6 +184,19 @@ FRAMEWORKS: tuple[Framework, ...] = (
     Framework(
         "axum", "axum", "rust", frozenset({"axum"}), servers=frozenset({"axum"}),
         binds_port="axum::serve binds a TcpListener the app opens",
+    ),
+    Framework(
+        "rocket", "Rocket", "rust", frozenset({"rocket"}), servers=frozenset({"rocket"}),
+        binds_port="rocket::build().launch() binds its own port",
+        port_from_env="ROCKET_PORT overrides Rocket.toml (figment)",
+        graceful_shutdown="Rocket 0.5 stops accepting and drains on SIGTERM/SIGINT (grace 2 s)",
+        since={"graceful_shutdown": (0, 5)},
+    ),
+    Framework(
+        "config-rs", "config (Rust crate)", "rust", frozenset({"config"}),
+        port_from_env="settings layered with config::Environment come from environment variables",
+        config_env="config::Environment overlays environment variables on the settings files",
+        manifest_ecosystem="rust",
     ),
 )  # fmt: skip
 BY_KEY = {f.key: f for f in FRAMEWORKS}
@@ -208,6 +232,8 @@ def _seen(ctx: CheckContext) -> list[Seen]:
     port_settings = d.signals(ctx, "server.port-setting")
     for framework in FRAMEWORKS:
         for manifest, dep in d.dependency_hits(ctx, framework.dependencies):
+            if framework.manifest_ecosystem not in (None, manifest.get("ecosystem")):
+                continue
             add(Seen(framework, manifest["path"], dep.get("line"), dep["name"], dep.get("spec")))
         for manifest in d.manifests(ctx):
             sdk = str((manifest.get("details") or {}).get("sdk") or "")

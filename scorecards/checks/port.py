@@ -323,6 +323,13 @@ def _hardcoded_port_evidence(ctx: CheckContext) -> list[Evidence]:
     for command in d.start_commands(ctx):
         if _HARDCODED_IN_COMMAND.search(command["command"]):
             evidence.append(ctx.evidence(command["path"], command["line"], command["command"]))
+    # A literal port variable counts only in a file that starts a server on a variable.
+    serving = {
+        s["path"] for s in d.signals(ctx, "server.self") if not (s.get("detail") or {}).get("port")
+    }
+    for signal in d.signals(ctx, "server.port-literal"):
+        if signal["path"] in serving:
+            evidence.append(ctx.evidence(signal["path"], signal["line"], signal["excerpt"]))
     return evidence
 
 

@@ -89,8 +89,15 @@ def test_it_fails_plain_text_logging_in_an_application():
     assert status("plain-logging", "logs.structured") == "fail"
 
 
-def test_it_is_unknown_with_too_little_code():
-    assert status("too-little-code", "logs.structured") == "unknown"
+def test_a_one_file_app_with_plain_logging_fails_and_names_the_file_read():
+    # Decision 1: a small but complete app decides; only a repository with no code abstains.
+    result = result_for("logs-structured/too-little-code", "logs.structured")
+    assert result.status == "fail"
+    assert result.evidence[0].locator.startswith("handler.py")
+
+
+def test_it_is_unknown_with_no_application_code():
+    assert result_from_facts({"paths": ["README.md"]}, "logs.structured").status == "unknown"
 
 
 def test_it_passes_lambda_json_log_format():

@@ -51,6 +51,12 @@ _DEV_WORDS = frozenset(
         "debug",
         ".devcontainer",
         "devcontainer",
+        # Images for one-off jobs beside the service's own (``Dockerfile-export`` zips the
+        # source, ``Dockerfile.docs`` builds documentation): not what runs in production.
+        "export",
+        "backup",
+        "docs",
+        "lint",
     }
 )
 _NOT_DOCKERFILE_SUFFIXES = (
@@ -82,7 +88,8 @@ def is_dockerfile(path: str) -> bool:
         return False
     return (
         name in ("Dockerfile", "Containerfile", "dockerfile")
-        or name.startswith(("Dockerfile.", "Dockerfile-", "Containerfile."))
+        # Lower-case variants too (``dockerfile.sales``): names differ only by convention.
+        or lower.startswith(("dockerfile.", "dockerfile-", "containerfile."))
         or lower.endswith(".dockerfile")
     )
 

@@ -86,6 +86,8 @@ def language_of(path: str) -> str | None:
     name = path.rsplit("/", 1)[-1]
     if name in LANGUAGES_BY_NAME:
         return LANGUAGES_BY_NAME[name]
+    if path == "bin/www" or path.endswith("/bin/www"):
+        return "javascript"  # the Express generator's extensionless start script
     if name.startswith("Dockerfile") or name.endswith((".Dockerfile", ".dockerfile")):
         return "dockerfile"
     dot = name.rfind(".")

@@ -242,6 +242,9 @@ _STRUCTURED_BY_FAMILY: dict[str, tuple[frozenset[str], dict[str, str]]] = {
         frozenset({"rust"}),
         {
             "tracing_json": r"\bfmt(?:::layer)?\(\)[^;\n]*\.json\(\)",
+            # The builder split over lines: ``.json()`` alone on its line (reqwest's
+            # ``.json()`` is followed by ``.await`` or a turbofish on the same line).
+            "tracing_json_chain": r"^\s*\.json\(\)\s*$",
         },
     ),
     "ruby": (

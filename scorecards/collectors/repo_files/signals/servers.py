@@ -34,9 +34,6 @@ _SELF_FORMS = {
     # Go
     "go_http": r"\bhttp\.ListenAndServe(?:TLS)?\(|\.ListenAndServe(?:TLS)?\(\)|"
     r"\bnet\.Listen\(\s*\"tcp",
-    "gin": r"\b(?:r|router|engine|g|app|server|srv)\.Run\(\s*(?:\"|\)|fmt\.|addr|port|\w*[Aa]ddr)",
-    "echo": r"\b(?:e|echo|app|server|srv)\.Start\(\s*(?:\"|fmt\.|addr|port|\w*[Aa]ddr)",
-    "fiber": r"\b(?:app|server|srv)\.Listen\(",
     # JVM
     "ktor": r"\bembeddedServer\(",
     "javalin": r"\bJavalin\.create\(|\bJavalin\.start\(",
@@ -57,6 +54,12 @@ _SELF_FORMS = {
     "phoenix": r"\buse\s+Phoenix\.Endpoint\b|\bPlug\.Cowboy\b|\{\s*Bandit\s*,",
     "swoole": r"\bnew\s+\\?(?:Swoole|OpenSwoole)\\Http\\Server\(",
 }
+# Go router forms, read in Go files only: ``app.Run()`` is also how an ASP.NET Core app starts.
+_GO_SELF_FORMS = {
+    "gin": r"\b(?:r|router|engine|g|app|server|srv)\.Run\(\s*(?:\"|\)|fmt\.|addr|port|\w*[Aa]ddr)",
+    "echo": r"\b(?:e|echo|app|server|srv)\.Start\(\s*(?:\"|fmt\.|addr|port|\w*[Aa]ddr)",
+    "fiber": r"\b(?:app|server|srv)\.Listen\(",
+}
 _SELF_LANGUAGES = frozenset({
     "python", "javascript", "typescript", "go", "java", "kotlin", "scala", "groovy", "csharp",
     "fsharp", "rust", "elixir", "php",
@@ -71,8 +74,8 @@ _LITERAL_PORT = re.compile(r"""(?:^|[\s(,:"'=])(\d{2,5})\b(?!\s*\.)""")
 _PORT_WORD = re.compile(r"port\s*[=:]\s*(\d{2,5})\b", re.IGNORECASE)
 
 
-def _self_pattern() -> str:
-    return "|".join(f"(?P<{name}>{body})" for name, body in _SELF_FORMS.items())
+def _self_pattern(forms: dict[str, str] = _SELF_FORMS) -> str:
+    return "|".join(f"(?P<{name}>{body})" for name, body in forms.items())
 
 
 def _server_detail(match: re.Match[str], line: str) -> dict | None:
@@ -80,10 +83,12 @@ def _server_detail(match: re.Match[str], line: str) -> dict | None:
     rest = line[match.start() :]
     if server == "node_listen" and not re.search(r"\.listen\(\s*[\w\"'`{(]", rest):
         return None  # `.listen()` with nothing to bind (event emitters, watchers)
+    # gin's Run() with no address listens on $PORT (":8080" when unset).
+    gin_default = server == "gin" and re.match(r"[\w.]*\.Run\(\s*\)", rest) is not None
     return {
         "server": server,
         "port": _literal_port(server, rest),
-        "env": bool(_ENV_ON_LINE.search(line)),
+        "env": gin_default or bool(_ENV_ON_LINE.search(line)),
     }
 
 
@@ -133,8 +138,14 @@ def _port_setting_detail(match: re.Match[str], line: str) -> dict | None:
 RULES = [
     SignalRule(
         id="server.self",
-        languages=_SELF_LANGUAGES,
+        languages=_SELF_LANGUAGES - {"go"},
         pattern=_self_pattern(),
+        detail=_server_detail,
+    ),
+    SignalRule(
+        id="server.self",
+        languages=frozenset({"go"}),
+        pattern=_self_pattern({**_SELF_FORMS, **_GO_SELF_FORMS}),
         detail=_server_detail,
     ),
     SignalRule(
@@ -143,6 +154,20 @@ RULES = [
         pattern=_port_setting_pattern(),
         detail=_port_setting_detail,
         files=_PORT_SETTING_FILES,
+    ),
+    # ``const port = 3001;`` ... ``app.listen(port)``: the literal is a line above the call.
+    SignalRule(
+        id="server.port-literal",
+        languages=frozenset({"javascript", "typescript"}),
+        pattern=r"^\s*(?:export\s+)?(?:const|let|var)\s+(?:port|PORT)\s*(?::\s*number\s*)?="
+        r"\s*(?P<port>\d{2,5})\s*;?\s*(?://.*)?$",
+        detail=lambda match, line: {"port": match.group("port")},
+    ),
+    SignalRule(
+        id="server.port-literal",
+        languages=frozenset({"python"}),
+        pattern=r"^(?:port|PORT)\s*=\s*(?P<port>\d{2,5})\s*(?:#.*)?$",
+        detail=lambda match, line: {"port": match.group("port")},
     ),
     SignalRule(
         id="server.supervisord-nodaemon",
