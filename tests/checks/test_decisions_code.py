@@ -672,3 +672,92 @@ def test_an_unknown_spring_boot_version_is_not_failed_for_shutdown(tmp_path):
     }
     result = check_of(tmp_path, files, "disposability.graceful-shutdown")
     assert result.status == Status.UNKNOWN
+
+
+# --- decision 6: what is not a working password ---------------------------------------------
+
+
+WORKFLOW = """name: deploy
+on: [push]
+permissions:
+  id-token: write
+  contents: read
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+"""
+LARAVEL_USER = """<?php
+class User extends Authenticatable
+{
+    protected function casts(): array
+    {
+        return ['email_verified_at' => 'datetime', 'password' => 'hashed'];
+    }
+}
+"""
+LARAVEL_REGISTER = """<?php
+class RegisterController extends Controller
+{
+    protected function validator(array $data)
+    {
+        return Validator::make($data, [
+            'password' => ['required', 'string', 'min:8', 'confirmed'],
+        ]);
+    }
+}
+"""
+
+
+def test_permissions_casts_and_validation_rules_are_not_passwords(tmp_path):
+    files = {
+        ".github/workflows/deploy.yml": WORKFLOW,
+        "app/Models/User.php": LARAVEL_USER,
+        "app/Http/Controllers/RegisterController.php": LARAVEL_REGISTER,
+    }
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    weak = {"config/auth.php": "<?php\nreturn ['password' => 'letmein'];\n"}
+    assert secrets_check(tmp_path / "b", {**files, **weak}).status == Status.FAIL
+
+
+def test_documentation_and_key_file_paths_are_not_passwords(tmp_path):
+    readme = (
+        "## Run locally\n\n```sh\n"
+        'export GOOGLE_APPLICATION_CREDENTIALS="path/to/key.json"\n'
+        'export DB_PASSWORD="postgres"\n```\n'
+    )
+    files = {"README.md": readme, "app.py": APP}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    settings = 'DB_PASSWORD = "postgres"\nCREDENTIALS = "keys/service-account.json"\n'
+    result = secrets_check(tmp_path / "b", {**files, "app/settings.py": settings})
+    assert result.status == Status.FAIL
+    assert [e.locator for e in result.evidence] == ["app/settings.py:1"]
+
+
+def test_changethis_is_a_placeholder(tmp_path):
+    env = "SECRET_KEY=changethis\nFIRST_SUPERUSER_PASSWORD=changethis\n"
+    files = {"config/app.env": env, "app.py": APP}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    files = {"config/app.env": "SECRET_KEY=s3cr3t-dev\n", "app.py": APP}
+    assert secrets_check(tmp_path / "b", files).status == Status.FAIL
+
+
+def test_a_literal_after_an_environment_fallback_operator_fails(tmp_path):
+    shapes = {
+        "src/auth.ts": "const auth = jwt({ secret: process.env.JWT_SECRET || 'superSecret' });\n",
+        "src/keys.ts": "const apiKey = process.env.API_KEY ?? 'k3y-local';\n",
+        "config.py": "class Config:\n    SECRET_KEY = os.environ.get('SECRET_KEY') or 'no-guess'\n",
+        "cmd/main.go": 'func init() {\n\tviper.SetDefault("jwt-secret", "s1gning-secret")\n}\n',
+    }
+    for n, (path, text) in enumerate(shapes.items()):
+        result = secrets_check(tmp_path / str(n), {path: text})
+        assert result.status == Status.FAIL, path
+        assert "«redacted»" in result.evidence[0].excerpt
+    placeholders = {
+        "src/auth.ts": "const secret = process.env.JWT_SECRET || 'changeme';\n",
+        "cmd/main.go": 'viper.SetDefault("jwt-secret", "")\nlog.Print("token", "sent")\n',
+        "src/port.ts": "const port = process.env.PORT || '3000';\n",
+    }
+    for n, (path, text) in enumerate(placeholders.items()):
+        assert secrets_check(tmp_path / f"ok{n}", {path: text}).status == Status.PASS, path
