@@ -156,6 +156,16 @@ _DEPENDENCY_KINDS = {
         "predis/predis",
         "redisson",
     },
+    "sqlserver": {
+        "microsoft.entityframeworkcore.sqlserver",
+        "microsoft.data.sqlclient",
+        "system.data.sqlclient",
+        "mssql-jdbc",
+        "mssql",
+        "tedious",
+        "github.com/microsoft/go-mssqldb",
+        "github.com/denisenkom/go-mssqldb",
+    },
     "mongodb": {
         "pymongo",
         "motor",
@@ -182,6 +192,7 @@ _COVERS = {
 }
 # Dev/local settings files (tests are not dev/prod parity: they are filtered out separately).
 _DEV_NAME = re.compile(r"(?i)(^|/|[._-])(dev|develop|development|local)([._-]|/|$)")
+_TEST_NAME = re.compile(r"(?i)(^|/|[._-])(tests?|testing|ci)([._-][^/]*)?$")
 _EMBEDDED_JDBC = re.compile(r"(?i)^jdbc:(h2|hsqldb|derby):")
 _SQLITE_URL = re.compile(r"(?i)^sqlite")
 _PROD_JDBC = re.compile(r"(?i)^jdbc:(postgresql|mysql|mariadb|sqlserver)")
@@ -343,8 +354,11 @@ def _sqlite_fallbacks(ctx: CheckContext) -> list[Evidence]:
 def _substitutes(ctx: CheckContext) -> list[Evidence]:
     """Dev/local configuration that swaps a server database for an embedded one."""
     found: list[Evidence] = _sqlite_fallbacks(ctx)
+    for signal in d.signals(ctx, "backing.sqlite-url"):
+        found.append(_signal_evidence(ctx, signal, "the code falls back to a SQLite file"))
+    found += _embedded_spring_default(ctx)
     for signal in d.signals(ctx, "backing.django-database"):
-        if signal["detail"].get("engine") == "sqlite3" and _is_dev_file(signal["path"]):
+        if signal["detail"].get("engine") == "sqlite3" and not _TEST_NAME.search(signal["path"]):
             found.append(
                 ctx.evidence(
                     signal["path"], signal["line"], "dev settings use django.db.backends.sqlite3"
@@ -379,14 +393,100 @@ def _substitutes(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
+# Embedded databases Spring Boot starts when no datasource URL is configured.
+_EMBEDDED_JVM_DATABASES = frozenset({"h2", "hsqldb", "derby"})
+_SPRING_BASE_CONFIG = re.compile(r"(^|/)application\.(properties|ya?ml)$")
+_SPRING_URL_KINDS = {"postgresql": "postgres", "mariadb": "mysql", "mysql": "mysql",
+                     "sqlserver": "sqlserver", "sqlite": "sqlite"}  # fmt: skip
+# A server database on this machine as a setting's default: what a laptop runs.
+_LOCAL_DEFAULT_URL = re.compile(
+    r"(?i)[\"'`](postgres(?:ql)?|mysql|mariadb|redis|mongodb)(?:\+\w+)?://[^\"'`\s]*?"
+    r"(?:@|//)(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/\"'`]"
+)
+_URL_SCHEME_KINDS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql",
+                     "mariadb": "mysql", "redis": "redis", "mongodb": "mongodb"}  # fmt: skip
+
+
+def _signal_evidence(ctx: CheckContext, signal: dict, text: str | None = None) -> Evidence:
+    return ctx.evidence(signal["path"], signal["line"], text or signal["excerpt"])
+
+
+def _spring_datasources(ctx: CheckContext) -> tuple[dict[str, Evidence], dict[str, Evidence]]:
+    """(kinds of the base ``application.*`` datasource, kinds of profile-specific ones)."""
+    base: dict[str, Evidence] = {}
+    profiles: dict[str, Evidence] = {}
+    for config in d.app_config_settings(ctx):
+        url = str(config["settings"].get("spring.datasource.url") or "")
+        match = re.match(r"(?i)^jdbc:(\w+):", url)
+        kind = _SPRING_URL_KINDS.get(match[1].lower()) if match else None
+        if kind:
+            target = base if _SPRING_BASE_CONFIG.search(config["path"]) else profiles
+            line = d.line_of(config["entry"], "")
+            target.setdefault(
+                kind, ctx.evidence(config["path"], line, f"spring.datasource.url={url[:60]}")
+            )
+    return base, profiles
+
+
+def _declared_everywhere(ctx: CheckContext) -> dict[str, Evidence]:
+    """The database an application names once for all its environments: a Rails database.yml
+    whose environments share one adapter, a Prisma provider, Laravel's default connection, a
+    Django project whose only engine is SQLite, a Spring base datasource no profile overrides."""
+    declared: dict[str, Evidence] = {}
+    for signal in d.signals(ctx, "backing.declared-database"):
+        declared.setdefault(str(signal["detail"]["engine"]), _signal_evidence(ctx, signal))
+    engines = d.signals(ctx, "backing.django-database")
+    if engines and all(s["detail"].get("engine") == "sqlite3" for s in engines):
+        declared.setdefault("sqlite", _signal_evidence(ctx, engines[0]))
+    base, profiles = _spring_datasources(ctx)
+    if len(base) == 1 and not set(profiles) - set(base):
+        declared.update(base)
+    return declared if len(declared) == 1 else {}
+
+
+def _local_defaults(ctx: CheckContext) -> dict[str, Evidence]:
+    """``dj_database_url.config(default="postgres://...@localhost/app")``: the service a
+    developer's machine runs when the variable is unset."""
+    found: dict[str, Evidence] = {}
+    for signal in [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]:
+        match = _LOCAL_DEFAULT_URL.search(str(signal.get("excerpt") or ""))
+        if match:
+            kind = _URL_SCHEME_KINDS[match[1].lower()]
+            found.setdefault(kind, _signal_evidence(ctx, signal, f"defaults to a local {kind}"))
+    return found
+
+
+def _aspire_resources(ctx: CheckContext) -> dict[str, Evidence]:
+    """An Aspire AppHost runs its resources as local containers and provisions them on deploy."""
+    found: dict[str, Evidence] = {}
+    for signal in d.signals(ctx, "backing.aspire-resource"):
+        found.setdefault(str(signal["detail"]["service"]), _signal_evidence(ctx, signal))
+    return found
+
+
+def _embedded_spring_default(ctx: CheckContext) -> list[Evidence]:
+    """An embedded JVM database on the classpath and no datasource in the base config: the
+    default profile (a developer's run) uses it; profiles switch to a server database."""
+    base, _profiles = _spring_datasources(ctx)
+    bases = [c for c in d.app_config_settings(ctx) if _SPRING_BASE_CONFIG.search(c["path"])]
+    if base or not bases:
+        return []
+    hits = d.dependency_hits(ctx, _EMBEDDED_JVM_DATABASES)
+    return [
+        ctx.evidence(manifest["path"], dep.get("line"), f"{dep['name']} (embedded by default)")
+        for manifest, dep in hits[:1]
+    ]
+
+
 def _covered(kind: str, local: set[str]) -> bool:
     return kind in local or any(kind in _COVERS.get(have, ()) for have in local)
 
 
 @check("parity.same-backing-services")
 def same_backing_services(ctx: CheckContext) -> Outcome:
-    production = _production_kinds(ctx)
-    local = _local_kinds(ctx)
+    everywhere = {**_declared_everywhere(ctx), **_aspire_resources(ctx)}
+    production = {**_production_kinds(ctx), **everywhere}
+    local = {**_local_defaults(ctx), **_local_kinds(ctx), **everywhere}
     substitutes = _substitutes(ctx)
     server_sql = sorted(_SERVER_SQL & set(production))
     if substitutes and server_sql:

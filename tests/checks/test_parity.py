@@ -167,3 +167,138 @@ def test_it_passes_serverless_stages():
         ],
     }
     assert result_from_facts({"documents": [doc]}, "parity.multi-env-iac").status == "pass"
+
+
+# --- one declaration for every environment, local defaults, embedded defaults -------------
+
+from pathlib import Path  # noqa: E402
+
+from scorecards.checks.context import CheckContext  # noqa: E402
+from scorecards.collectors.localdir import collect_directory  # noqa: E402
+from scorecards.engine import evaluate_service  # noqa: E402
+from tests.checks.helpers import TODAY  # noqa: E402
+
+SAME = "parity.same-backing-services"
+
+
+def parity_of(root: Path, files: dict[str, str]) -> str:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    report = evaluate_service(CheckContext(repo=collect_directory(root)), today=TODAY)
+    return next(r for r in report.results if r.id == SAME).status.value
+
+
+RAILS_DB = """default: &default
+  adapter: {adapter}
+  pool: 5
+development:
+  <<: *default
+  database: db/development.{ext}
+production:
+  <<: *default
+  database: db/production.{ext}
+"""
+RAILS_MODEL = "class Article < ApplicationRecord\nend\n"
+
+
+def test_one_rails_adapter_for_every_environment_passes(tmp_path):
+    files = {
+        "config/database.yml": RAILS_DB.format(adapter="postgresql", ext="db"),
+        "app/models/article.rb": RAILS_MODEL,
+        "Gemfile": "source 'https://rubygems.org'\ngem 'pg', '~> 1.5'\n",
+    }
+    assert parity_of(tmp_path / "a", files) == "pass"
+    # Without the shared declaration the scanner does not know what development runs.
+    files.pop("config/database.yml")
+    assert parity_of(tmp_path / "b", files) == "unknown"
+
+
+def test_a_prisma_provider_is_the_database_of_every_environment(tmp_path):
+    schema = (
+        'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+        'generator client {\n  provider = "prisma-client-js"\n}\n'
+    )
+    client = (
+        "import { PrismaClient } from '@prisma/client';\nexport const db = new PrismaClient();\n"
+    )
+    files = {"prisma/schema.prisma": schema, "src/db.ts": client}
+    assert parity_of(tmp_path, files) == "pass"
+
+
+def test_a_django_project_on_sqlite_only_passes_but_sqlite_beside_postgres_fails(tmp_path):
+    sqlite_only = (
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n"
+        "        'NAME': 'db.sqlite3',\n    }\n}\n"
+    )
+    assert parity_of(tmp_path / "a", {"conduit/settings.py": sqlite_only}) == "pass"
+    switch = (
+        "import dj_database_url\nif IS_PRODUCTION:\n"
+        "    DATABASES = {'default': dj_database_url.config(conn_max_age=600)}\nelse:\n"
+        "    DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db'}}\n"
+    )
+    files = {
+        "site/settings.py": switch,
+        "requirements.txt": "django==5.2\npsycopg[binary]==3.2.3\npsycopg2-binary==2.9.10\n",
+    }
+    assert parity_of(tmp_path / "b", files) == "fail"
+
+
+def test_a_sqlite_fallback_on_a_continuation_line_fails_beside_postgres(tmp_path):
+    config = (
+        "import os\n\nclass Config:\n"
+        "    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or \\\n"
+        "        'sqlite:///' + os.path.join(basedir, 'app.db')\n"
+    )
+    files = {"config.py": config, "requirements.txt": "flask==3.1.0\npsycopg2-binary==2.9.10\n"}
+    assert parity_of(tmp_path / "a", files) == "fail"
+    files["config.py"] = config.replace("'sqlite:///'", "'postgresql://localhost/app'")
+    assert parity_of(tmp_path / "b", files) != "fail"
+
+
+def test_a_local_postgres_default_is_what_development_runs(tmp_path):
+    settings = (
+        "import dj_database_url\nDATABASES = {'default': dj_database_url.config(\n"
+        "    default='postgresql://postgres:postgres@localhost:5432/site', conn_max_age=600)}\n"
+    )
+    one_line = settings.replace("(\n    default", "(default")
+    files = {"site/settings.py": one_line, "requirements.txt": "psycopg2-binary==2.9.10\n"}
+    assert parity_of(tmp_path / "a", files) == "pass"
+    files["site/settings.py"] = one_line.replace("localhost", "db.internal.example.net")
+    assert parity_of(tmp_path / "b", files) == "unknown"
+
+
+def test_spring_embedded_default_with_server_profiles_fails(tmp_path):
+    pom = (
+        "<project><dependencies>\n"
+        "<dependency><groupId>com.h2database</groupId><artifactId>h2</artifactId>"
+        "<version>2.3.232</version></dependency>\n"
+        "<dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId>"
+        "<version>42.7.4</version></dependency>\n"
+        "</dependencies></project>\n"
+    )
+    files = {
+        "pom.xml": pom,
+        "src/main/resources/application.properties": "spring.jpa.open-in-view=false\n",
+        "src/main/resources/application-postgres.properties": (
+            "spring.datasource.url=jdbc:postgresql://localhost/shop\n"
+        ),
+    }
+    assert parity_of(tmp_path / "a", files) == "fail"
+    files["src/main/resources/application.properties"] = (
+        "spring.datasource.url=jdbc:postgresql://localhost/shop\n"
+    )
+    assert parity_of(tmp_path / "b", files) != "fail"
+
+
+def test_an_aspire_app_host_runs_its_resources_locally_and_in_deployment(tmp_path):
+    program = (
+        "var builder = DistributedApplication.CreateBuilder(args);\n"
+        'var redis = builder.AddRedis("redis");\nvar db = builder.AddPostgres("postgres");\n'
+        "builder.Build().Run();\n"
+    )
+    api = "using Npgsql;\nusing StackExchange.Redis;\n"
+    files = {"src/Shop.AppHost/Program.cs": program, "src/Shop.Api/Db.cs": api}
+    assert parity_of(tmp_path / "a", files) == "pass"
+    assert parity_of(tmp_path / "b", {"src/Shop.Api/Db.cs": api}) == "unknown"

@@ -51,6 +51,7 @@ LANGUAGES_BY_EXTENSION = {
     ".conf": "conf",
     ".xml": "xml",
     ".tf": "hcl",
+    ".prisma": "prisma",
 }
 LANGUAGES_BY_NAME = {
     "Dockerfile": "dockerfile",
