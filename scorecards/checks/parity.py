@@ -398,11 +398,7 @@ _EMBEDDED_JVM_DATABASES = frozenset({"h2", "hsqldb", "derby"})
 _SPRING_BASE_CONFIG = re.compile(r"(^|/)application\.(properties|ya?ml)$")
 _SPRING_URL_KINDS = {"postgresql": "postgres", "mariadb": "mysql", "mysql": "mysql",
                      "sqlserver": "sqlserver", "sqlite": "sqlite"}  # fmt: skip
-# A server database on this machine as a setting's default: what a laptop runs.
-_LOCAL_DEFAULT_URL = re.compile(
-    r"(?i)[\"'`](postgres(?:ql)?|mysql|mariadb|redis|mongodb)(?:\+\w+)?://[^\"'`\s]*?"
-    r"(?:@|//)(?:localhost|127\.0\.0\.1|0\.0\.0\.0)[:/\"'`]"
-)
+_URL_DATABASE_FRAMEWORKS = frozenset({"dj-database-url", "django-environ"})
 _URL_SCHEME_KINDS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql",
                      "mariadb": "mysql", "redis": "redis", "mongodb": "mongodb"}  # fmt: skip
 
@@ -436,7 +432,8 @@ def _declared_everywhere(ctx: CheckContext) -> dict[str, Evidence]:
     for signal in d.signals(ctx, "backing.declared-database"):
         declared.setdefault(str(signal["detail"]["engine"]), _signal_evidence(ctx, signal))
     engines = d.signals(ctx, "backing.django-database")
-    if engines and all(s["detail"].get("engine") == "sqlite3" for s in engines):
+    sqlite_only = engines and all(s["detail"].get("engine") == "sqlite3" for s in engines)
+    if sqlite_only and not _url_configured_databases(ctx):
         declared.setdefault("sqlite", _signal_evidence(ctx, engines[0]))
     base, profiles = _spring_datasources(ctx)
     if len(base) == 1 and not set(profiles) - set(base):
@@ -445,15 +442,31 @@ def _declared_everywhere(ctx: CheckContext) -> dict[str, Evidence]:
 
 
 def _local_defaults(ctx: CheckContext) -> dict[str, Evidence]:
-    """``dj_database_url.config(default="postgres://...@localhost/app")``: the service a
-    developer's machine runs when the variable is unset."""
+    """``dj_database_url.config(default="postgres://...@localhost/app")``, ``docker run ...
+    postgres`` in a script: the service a developer's machine runs."""
     found: dict[str, Evidence] = {}
-    for signal in [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]:
-        match = _LOCAL_DEFAULT_URL.search(str(signal.get("excerpt") or ""))
-        if match:
-            kind = _URL_SCHEME_KINDS[match[1].lower()]
-            found.setdefault(kind, _signal_evidence(ctx, signal, f"defaults to a local {kind}"))
+    for signal in d.signals(ctx, "backing.local-url"):
+        detail = signal["detail"]
+        name = str(detail.get("scheme") or detail.get("image") or "").rsplit("/", 1)[-1]
+        kind = _URL_SCHEME_KINDS.get(name) or _image_kind(name)
+        if kind:
+            found.setdefault(kind, _signal_evidence(ctx, signal, f"runs a local {kind}"))
     return found
+
+
+def _url_configured_databases(ctx: CheckContext) -> list[Evidence]:
+    """``dj_database_url.config()`` in a settings module that also names SQLite: production
+    reads a server database's URL, and the SQLite branch is what runs locally."""
+    sqlite_files = {
+        s["path"]
+        for s in d.signals(ctx, "backing.django-database")
+        if s["detail"].get("engine") == "sqlite3" and not _TEST_NAME.search(s["path"])
+    }
+    return [
+        _signal_evidence(ctx, s, "production reads DATABASE_URL (dj-database-url)")
+        for s in d.signals(ctx, "env.framework")
+        if s["detail"].get("framework") in _URL_DATABASE_FRAMEWORKS and s["path"] in sqlite_files
+    ]
 
 
 def _aspire_resources(ctx: CheckContext) -> dict[str, Evidence]:
@@ -489,6 +502,12 @@ def same_backing_services(ctx: CheckContext) -> Outcome:
     local = {**_local_defaults(ctx), **_local_kinds(ctx), **everywhere}
     substitutes = _substitutes(ctx)
     server_sql = sorted(_SERVER_SQL & set(production))
+    url_databases = _url_configured_databases(ctx)
+    if substitutes and url_databases and not server_sql:
+        return Outcome.failed(
+            "Local settings use SQLite while production reads a database URL.",
+            [*substitutes[:3], *url_databases[:2]],
+        )
     if substitutes and server_sql:
         return Outcome.failed(
             f"Local/dev configuration uses an embedded database while production uses "

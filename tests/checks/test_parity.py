@@ -302,3 +302,33 @@ def test_an_aspire_app_host_runs_its_resources_locally_and_in_deployment(tmp_pat
     files = {"src/Shop.AppHost/Program.cs": program, "src/Shop.Api/Db.cs": api}
     assert parity_of(tmp_path / "a", files) == "pass"
     assert parity_of(tmp_path / "b", {"src/Shop.Api/Db.cs": api}) == "unknown"
+
+
+def test_sqlite_locally_and_dj_database_url_in_production_fails_without_a_driver(tmp_path):
+    settings = (
+        "import os\nimport dj_database_url\n\nif 'DYNO' in os.environ:\n"
+        "    DATABASES = {'default': dj_database_url.config(conn_max_age=600)}\nelse:\n"
+        "    DATABASES = {\n        'default': {\n"
+        "            'ENGINE': 'django.db.backends.sqlite3',\n            'NAME': 'db.sqlite3',\n"
+        "        }\n    }\n"
+    )
+    files = {
+        "site/settings.py": settings,
+        "requirements.txt": "django==5.2\ndj-database-url==2.3.0\n",
+    }
+    assert parity_of(tmp_path / "a", files) == "fail"
+    only_sqlite = settings.replace("dj_database_url.config(conn_max_age=600)", "{}")
+    assert parity_of(tmp_path / "b", {**files, "site/settings.py": only_sqlite}) == "pass"
+
+
+def test_a_script_that_starts_the_database_container_is_the_local_environment(tmp_path):
+    script = (
+        "#!/usr/bin/env bash\nset -eo pipefail\n"
+        "docker run \\\n  --env POSTGRES_PASSWORD=${DB_PASSWORD} \\\n  --publish 5432:5432 \\\n"
+        "  --detach \\\n  postgres:17 -N 500\n"
+    )
+    code = "use sqlx::PgPool;\n\nasync fn pool() -> PgPool { todo!() }\n"
+    files = {"src/db.rs": code, "scripts/init_db.sh": script}
+    assert parity_of(tmp_path / "a", files) == "pass"
+    other = script.replace("postgres:17", "mysql:8.4")
+    assert parity_of(tmp_path / "b", {**files, "scripts/init_db.sh": other}) != "pass"

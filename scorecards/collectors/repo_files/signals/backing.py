@@ -8,6 +8,9 @@ module, ``detail = {"engine": "sqlite3"|"postgresql"|...}``.
 file (Rails ``config/database.yml`` adapter, Prisma datasource provider, Laravel's default
 ``DB_CONNECTION``), ``detail = {"engine": "postgres"|"mysql"|"sqlite"|...}``.
 ``backing.sqlite-url``: a ``sqlite:///`` URL literal in code (a fallback or a default).
+``backing.local-url``: a server database URL on this machine in code (``postgres://...@localhost``,
+a default for development), ``detail = {"scheme": "postgresql"|...}``; and a ``docker run`` of a
+database image in a shell script (a developer's database), ``detail = {"image": name}``.
 ``backing.aspire-resource``: a .NET Aspire AppHost resource (``builder.AddPostgres("db")``),
 which runs as a container locally and is provisioned on deployment,
 ``detail = {"service": "postgres"|"redis"|...}``.
@@ -198,6 +201,36 @@ RULES = [
         languages=frozenset({"csharp"}),
         pattern=rf"\.Add(?P<resource>{'|'.join(sorted(_ASPIRE_KINDS, key=len, reverse=True))})\(",
         detail=_aspire_detail,
+    ),
+    SignalRule(
+        id="backing.local-url",
+        languages=frozenset(
+            {
+                "python",
+                "javascript",
+                "typescript",
+                "ruby",
+                "go",
+                "php",
+                "java",
+                "kotlin",
+                "rust",
+                "csharp",
+                "elixir",
+            }
+        ),
+        pattern=r"""["'`](?P<scheme>postgres(?:ql)?|mysql|mariadb|redis|mongodb)(?:\+\w+)?://"""
+        r"""[^"'`\s]{0,200}?(?:@|//)(?:localhost|127\.0\.0\.1)[:/"'`]""",
+        detail=lambda match, line: {"scheme": match.group("scheme").lower()},
+    ),
+    SignalRule(
+        id="backing.local-url",
+        languages=frozenset({"shell"}),
+        # `docker run ... postgres:16`, or the image on the last line of a continued docker run
+        # (`  postgres -N 1000`): either way a developer's machine runs that database.
+        pattern=r"(?:docker\s+run\b.*\s|^\s+)(?P<image>(?:[\w.-]+/)*(?:postgres|postgis|mysql|"
+        r"mariadb|redis|mongo))(?::[\w.-]+)?(?:\s+-[-\w].*|\s*\\)?\s*$",
+        detail=lambda match, line: {"image": match.group("image")},
     ),
     SignalRule(
         id="backing.sqlite-url",
