@@ -761,3 +761,74 @@ def test_a_literal_after_an_environment_fallback_operator_fails(tmp_path):
     }
     for n, (path, text) in enumerate(placeholders.items()):
         assert secrets_check(tmp_path / f"ok{n}", {path: text}).status == Status.PASS, path
+
+
+# --- config.secrets-from-store: app platform specs and deploy compose files --------------
+
+RENDER = """services:
+  - type: web
+    name: shop
+    runtime: python
+    startCommand: gunicorn shop.wsgi
+    envVars:
+      - key: DATABASE_URL
+        fromDatabase:
+          name: shopdb
+          property: connectionString
+      - key: SECRET_KEY
+        generateValue: true
+      - key: STRIPE_API_KEY
+        sync: false
+      - key: WEB_CONCURRENCY
+        value: 4
+"""
+DO_SPEC = """name: shop
+services:
+  - name: api
+    dockerfile_path: Dockerfile
+    github:
+      repo: acme/shop
+      branch: main
+    envs:
+      - key: APP_DATABASE__PASSWORD
+        scope: RUN_TIME
+        value: ${shopdb.PASSWORD}
+      - key: APP_JWT_SECRET
+        type: SECRET
+        value: EV[1:abc:def]
+"""
+
+
+def store_check(root: Path, files: dict[str, str]):
+    return check_of(root, files, "config.secrets-from-store")
+
+
+def test_render_and_do_specs_hand_secrets_over_without_writing_them(tmp_path):
+    assert store_check(tmp_path / "a", {"render.yaml": RENDER, "app.py": APP}).status == Status.PASS
+    assert (
+        store_check(tmp_path / "b", {".do/app.yaml": DO_SPEC, "app.py": APP}).status == Status.PASS
+    )
+    literal = RENDER.replace("        sync: false\n", "        value: sk-live-9f8e7d\n")
+    result = store_check(tmp_path / "c", {"render.yaml": literal, "app.py": APP})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "render.yaml:13"
+
+
+DEPLOY_COMPOSE = """services:
+  backend:
+    image: ghcr.io/acme/backend:1.2.0
+    environment:
+      - SECRET_KEY=${SECRET_KEY?Variable not set}
+      - POSTGRES_SERVER=db
+"""
+
+
+def test_a_compose_file_that_deploys_takes_secrets_from_the_environment(tmp_path):
+    files = {"compose.yml": DEPLOY_COMPOSE, "app.py": APP}
+    assert store_check(tmp_path / "a", files).status == Status.PASS
+    literal = DEPLOY_COMPOSE.replace("${SECRET_KEY?Variable not set}", "s3cr3t-k3y")
+    assert store_check(tmp_path / "b", {**files, "compose.yml": literal}).status == Status.FAIL
+    # Beside Bicep the compose file is local parity only: the Bicep decides, and is not read.
+    bicep = {"infra/main.bicep": "param location string = resourceGroup().location\n"}
+    result = store_check(tmp_path / "c", {**files, "compose.yml": literal, **bicep})
+    assert result.status == Status.UNKNOWN
