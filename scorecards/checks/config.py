@@ -396,7 +396,7 @@ def _platform_entry(document: dict, entry: dict, pointer: str, item: dict) -> di
     }
 
 
-def _platform_env_vars(ctx: CheckContext) -> list[dict]:
+def platform_env_vars(ctx: CheckContext) -> list[dict]:
     """Render `envVars` and DigitalOcean `envs` of an app platform spec."""
     found = []
     for document in d.documents(ctx, "platform"):
@@ -448,7 +448,7 @@ def _compose_env_vars(ctx: CheckContext) -> list[dict]:
 @live_k8s.with_kubernetes(_live_secrets_from_store, policy="worst")
 @live_aws.with_aws(_aws_secrets_from_store, policy="worst")
 def secrets_from_store(ctx: CheckContext) -> Outcome:
-    entries = [*d.deploy_env_vars(ctx), *_platform_env_vars(ctx), *_compose_env_vars(ctx)]
+    entries = [*d.deploy_env_vars(ctx), *platform_env_vars(ctx), *_compose_env_vars(ctx)]
     if not entries:
         return Outcome.unknown(
             "No deploy manifest in the repository sets environment variables; the live "

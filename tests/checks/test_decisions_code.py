@@ -832,3 +832,69 @@ def test_a_compose_file_that_deploys_takes_secrets_from_the_environment(tmp_path
     bicep = {"infra/main.bicep": "param location string = resourceGroup().location\n"}
     result = store_check(tmp_path / "c", {**files, "compose.yml": literal, **bicep})
     assert result.status == Status.UNKNOWN
+
+
+# --- backing.attached-by-url: framework database files, platform specs, SQLite files --------
+
+
+def attached_check(root: Path, files: dict[str, str]):
+    return check_of(root, files, "backing.attached-by-url")
+
+
+LARAVEL_DATABASE = """<?php
+return [
+    'default' => env('DB_CONNECTION', 'mysql'),
+    'connections' => [
+        'mysql' => [
+            'driver' => 'mysql',
+            'url' => env('DB_URL'),
+            'host' => env('DB_HOST', '127.0.0.1'),
+        ],
+    ],
+];
+"""
+
+
+def test_a_laravel_database_config_reading_the_environment_passes(tmp_path):
+    files = {"config/database.php": LARAVEL_DATABASE, "public/index.php": "<?php echo 1;\n"}
+    result = attached_check(tmp_path / "a", files)
+    assert result.status == Status.PASS
+    assert any(e.locator.startswith("config/database.php:") for e in result.evidence)
+
+
+def test_a_prisma_datasource_url_from_the_environment_passes(tmp_path):
+    schema = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+    client = (
+        "import { PrismaClient } from '@prisma/client';\nexport const db = new PrismaClient();\n"
+    )
+    files = {"prisma/schema.prisma": schema, "src/db.ts": client}
+    assert attached_check(tmp_path / "a", files).status == Status.PASS
+    without = schema.replace('env("DATABASE_URL")', '"file:./dev.db"')
+    assert attached_check(tmp_path / "b", {**files, "prisma/schema.prisma": without}).status != (
+        Status.PASS
+    )
+
+
+def test_platform_spec_locations_attach_the_database(tmp_path):
+    spec = (
+        "name: shop\nservices:\n  - name: api\n    dockerfile_path: Dockerfile\n"
+        "    github:\n      repo: acme/shop\n      branch: main\n    envs:\n"
+        "      - key: APP_DATABASE__HOST\n        value: ${shopdb.HOSTNAME}\n"
+    )
+    code = "use sqlx::PgPool;\n"
+    files = {"spec.yaml": spec, "src/db.rs": code}
+    assert attached_check(tmp_path / "a", files).status == Status.PASS
+    assert attached_check(tmp_path / "b", {"src/db.rs": code}).status == Status.UNKNOWN
+
+
+def test_a_sqlite_file_as_the_only_database_fails(tmp_path):
+    settings = (
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n"
+        "        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}\n"
+    )
+    result = attached_check(tmp_path / "a", {"site/settings.py": settings})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "site/settings.py:3"
+    url = "import dj_database_url\nDATABASES = {'default': dj_database_url.config()}\n"
+    files = {"site/settings.py": url, "requirements.txt": "dj-database-url==2.3.0\n"}
+    assert attached_check(tmp_path / "b", files).status == Status.PASS
