@@ -485,16 +485,30 @@ def secrets_from_store(ctx: CheckContext) -> Outcome:
 # --- config.no-hardcoded-endpoints ---
 
 
+_DEFAULT_ARGUMENT = re.compile(r"(?i)\b(default|fallback)\s*[=:]")
+
+
 def literal_endpoints(ctx: CheckContext) -> list[dict]:
     """``endpoint.literal`` signals of production code that are not an env lookup's default."""
     env_lines = {(s["path"], s["line"]) for s in d.signals(ctx, "env.read")}
+    framework_lines = {(s["path"], s["line"]) for s in d.signals(ctx, "env.framework")}
     return [
         s
         for s in d.signals(ctx, "endpoint.literal")
         if not s["detail"].get("env_default")
         and (s["path"], s["line"]) not in env_lines
+        and not _continued_env_default(s, env_lines | framework_lines)
         and not d.is_dev_config_path(s["path"])
     ]
+
+
+def _continued_env_default(signal: dict, read_lines: set[tuple[str, int]]) -> bool:
+    """``dj_database_url.config(\n    default="postgres://localhost/app")``: the default argument
+    of an environment read opened on one of the lines just above."""
+    if not _DEFAULT_ARGUMENT.search(str(signal.get("excerpt") or "")):
+        return False
+    path, line = signal["path"], signal["line"]
+    return any((path, line - k) in read_lines for k in (1, 2, 3))
 
 
 @check("config.no-hardcoded-endpoints")

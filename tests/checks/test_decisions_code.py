@@ -898,3 +898,50 @@ def test_a_sqlite_file_as_the_only_database_fails(tmp_path):
     url = "import dj_database_url\nDATABASES = {'default': dj_database_url.config()}\n"
     files = {"site/settings.py": url, "requirements.txt": "dj-database-url==2.3.0\n"}
     assert attached_check(tmp_path / "b", files).status == Status.PASS
+
+
+# --- a Secret's weak value, a multi-line env default, Express's bin/www --------------------
+
+SERVICE_BINDING = """apiVersion: v1
+kind: Secret
+metadata:
+  name: orders-db
+type: servicebinding.io/postgresql
+stringData:
+  host: "orders-db"
+  username: "orders"
+  password: "{value}"
+"""
+
+
+def test_a_label_word_is_a_working_password_in_a_secret(tmp_path):
+    files = {"k8s/db.yml": SERVICE_BINDING.format(value="pass"), "app.py": APP}
+    result = secrets_check(tmp_path / "a", files)
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "k8s/db.yml:9"
+    files = {"k8s/db.yml": SERVICE_BINDING.format(value="password"), "app.py": APP}
+    assert secrets_check(tmp_path / "b", files).status == Status.PASS
+
+
+def test_a_localhost_default_on_the_line_after_the_env_read_is_not_hardcoded(tmp_path):
+    settings = (
+        "import dj_database_url\n\nDATABASES = {\n    'default': dj_database_url.config(\n"
+        "        default='postgresql://shop@localhost:5432/shop',\n        conn_max_age=600,\n"
+        "    )\n}\n"
+    )
+    check = "config.no-hardcoded-endpoints"
+    assert check_of(tmp_path / "a", {"shop/settings.py": settings}, check).status == Status.PASS
+    # Not a default: the URL itself is the setting.
+    literal = settings.replace("default='postgresql", "'postgresql")
+    assert check_of(tmp_path / "b", {"shop/settings.py": literal}, check).status == Status.FAIL
+
+
+def test_express_bin_www_reads_the_port_from_the_environment(tmp_path):
+    www = (
+        "#!/usr/bin/env node\nvar app = require('../app');\nvar http = require('http');\n"
+        "var port = normalizePort(process.env.PORT || '3000');\n"
+        "var server = http.createServer(app);\nserver.listen(port);\n"
+    )
+    app = "var express = require('express');\nvar app = express();\nmodule.exports = app;\n"
+    files = {"bin/www": www, "app.js": app, "package.json": '{"name": "hello"}'}
+    assert check_of(tmp_path, files, "config.env-settings").status == Status.PASS

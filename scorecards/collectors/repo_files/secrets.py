@@ -250,7 +250,7 @@ def _names_a_secret_itself(name: str) -> bool:
     )
 
 
-def is_working_password(name: str, value: str) -> bool:
+def is_working_password(name: str, value: str, config_file: bool = False) -> bool:
     """A literal assigned to a secret name that would work as one, however weak (decision 6)."""
     if not _names_a_secret_itself(name):
         return False
@@ -266,6 +266,10 @@ def is_working_password(name: str, value: str) -> bool:
     # POSTGRES_PASSWORD: postgres is a value: only the name's last or secret word is a label.
     plain = re.sub(r"[^a-z0-9]", "", value.lower())
     words = [w.lower() for w in name_words(name)]
+    if config_file:
+        # A Secret's `password: "pass"` is the value; configuration files hold no form labels
+        # (translation catalogues are left out before this).
+        return plain not in {"".join(words), words[-1]}
     return plain not in {"".join(words), words[-1], *_LABEL_WORDS}
 
 
@@ -482,7 +486,7 @@ def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> lis
         if not is_secret_name(name):
             continue
         strong = looks_like_credential(value)
-        if not strong and (labels or not is_working_password(name, value)):
+        if not strong and (labels or not is_working_password(name, value, bare)):
             continue
         if env_lookup:
             # os.getenv("SECRET_KEY", "dev-secret"): the fallback ships wherever the variable

@@ -60,6 +60,7 @@ LANGUAGES_BY_NAME = {
     "Jenkinsfile": "groovy",
     "Gemfile": "ruby",
     "Rakefile": "ruby",
+    "www": "javascript",  # Express generator's bin/www start script
 }
 PROGRAMMING_LANGUAGES = frozenset(
     {

@@ -27,7 +27,8 @@ CODE_EXTENSIONS = (
 _FILES = (
     rf"(?i)(\.({CODE_EXTENSIONS})"
     r"|(^|/)(application|bootstrap)[\w.-]*\.(properties|ya?ml)"
-    r"|(^|/)config/(database|cable|storage|redis|sidekiq|mongoid)[\w.-]*\.ya?ml)$"
+    r"|(^|/)config/(database|cable|storage|redis|sidekiq|mongoid)[\w.-]*\.ya?ml"
+    r"|(^|/)bin/www)$"  # Express generator's start script has no extension
 )
 
 _NAME = r"(?P<{}>[A-Za-z_][A-Za-z0-9_.-]*)"
