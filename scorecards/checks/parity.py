@@ -351,14 +351,28 @@ def _sqlite_fallbacks(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
-def _substitutes(ctx: CheckContext) -> list[Evidence]:
-    """Dev/local configuration that swaps a server database for an embedded one."""
-    found: list[Evidence] = _sqlite_fallbacks(ctx)
-    for signal in d.signals(ctx, "backing.sqlite-url"):
-        found.append(_signal_evidence(ctx, signal, "the code falls back to a SQLite file"))
-    found += _embedded_spring_default(ctx)
+def _fallback_substitutes(ctx: CheckContext) -> list[Evidence]:
+    """SQLite the production code itself falls back to (a SQLite URL, a settings branch):
+    what a laptop runs unless the repository's local environment (compose, a script) runs the
+    production database."""
+    found = [
+        _signal_evidence(ctx, signal, "the code falls back to a SQLite file")
+        for signal in d.signals(ctx, "backing.sqlite-url")
+    ]
     for signal in d.signals(ctx, "backing.django-database"):
-        if signal["detail"].get("engine") == "sqlite3" and not _TEST_NAME.search(signal["path"]):
+        path = signal["path"]
+        embedded = signal["detail"].get("engine") == "sqlite3"
+        if embedded and not _TEST_NAME.search(path) and not _is_dev_file(path):
+            found.append(_signal_evidence(ctx, signal, "settings fall back to SQLite"))
+    return found
+
+
+def _substitutes(ctx: CheckContext) -> list[Evidence]:
+    """Dev/local configuration that swaps a server database for an embedded one. Spring's
+    embedded default is one even beside a compose file: the server databases are opt-in profiles."""
+    found: list[Evidence] = [*_sqlite_fallbacks(ctx), *_embedded_spring_default(ctx)]
+    for signal in d.signals(ctx, "backing.django-database"):
+        if signal["detail"].get("engine") == "sqlite3" and _is_dev_file(signal["path"]):
             found.append(
                 ctx.evidence(
                     signal["path"], signal["line"], "dev settings use django.db.backends.sqlite3"
@@ -501,6 +515,8 @@ def same_backing_services(ctx: CheckContext) -> Outcome:
     production = {**_production_kinds(ctx), **everywhere}
     local = {**_local_defaults(ctx), **_local_kinds(ctx), **everywhere}
     substitutes = _substitutes(ctx)
+    if not _SERVER_SQL & set(local):
+        substitutes += _fallback_substitutes(ctx)
     server_sql = sorted(_SERVER_SQL & set(production))
     url_databases = _url_configured_databases(ctx)
     if substitutes and url_databases and not server_sql:

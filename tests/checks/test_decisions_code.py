@@ -945,3 +945,10 @@ def test_express_bin_www_reads_the_port_from_the_environment(tmp_path):
     app = "var express = require('express');\nvar app = express();\nmodule.exports = app;\n"
     files = {"bin/www": www, "app.js": app, "package.json": '{"name": "hello"}'}
     assert check_of(tmp_path, files, "config.env-settings").status == Status.PASS
+
+
+def test_a_condition_with_or_is_not_a_secret_fallback(tmp_path):
+    code = (
+        'def wanted(token):\n    return token.endswith(".sh") or "/" in token or "entry" in token\n'
+    )
+    assert secrets_check(tmp_path, {"app/scan.py": code}).status == Status.PASS

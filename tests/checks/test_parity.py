@@ -332,3 +332,17 @@ def test_a_script_that_starts_the_database_container_is_the_local_environment(tm
     assert parity_of(tmp_path / "a", files) == "pass"
     other = script.replace("postgres:17", "mysql:8.4")
     assert parity_of(tmp_path / "b", {**files, "scripts/init_db.sh": other}) != "pass"
+
+
+def test_a_sqlite_fallback_passes_when_the_local_environment_runs_the_production_database(
+    tmp_path,
+):
+    settings = (
+        "import dj_database_url\nfrom environ import env\n\nurl = env('DATABASE_URL')\n"
+        "if url:\n    DATABASES = {'default': dj_database_url.parse(url)}\nelse:\n"
+        "    DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'x'}}\n"
+    )
+    compose = "services:\n  db:\n    image: postgres:16.4-alpine\n"
+    files = {"site/settings.py": settings, "requirements.txt": "psycopg2-binary==2.9.10\n"}
+    assert parity_of(tmp_path / "a", files) == "fail"
+    assert parity_of(tmp_path / "b", {**files, "compose.yaml": compose}) == "pass"

@@ -12,6 +12,9 @@ _ASSIGNMENT = re.compile(
     r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(?P<value>.*?)\s*$"
 )
 _PURE_REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-=?][^}]*)?\}?$")
+# A value rendered when the file is generated (`.env.erb`: `<%= op read ... %>`, `{{ .Values }}`,
+# `$(vault read ...)`): the file holds the recipe, not the secret.
+_TEMPLATE_VALUE = re.compile(r"^(<%=?.*%>|\{\{.*\}\}|\$\(.*\))$")
 
 
 def is_env_file(path: str) -> bool:
@@ -58,4 +61,4 @@ def _has_value(raw: str) -> bool:
     else:
         value = re.split(r"\s+#", value, maxsplit=1)[0]  # inline comment after a bare value
     value = value.strip()
-    return bool(value) and not _PURE_REFERENCE.match(value)
+    return bool(value) and not _PURE_REFERENCE.match(value) and not _TEMPLATE_VALUE.match(value)

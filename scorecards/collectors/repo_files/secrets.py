@@ -475,11 +475,12 @@ def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> lis
     candidates = [(m["name"], m["value"]) for m in _QUOTED_ASSIGNMENT.finditer(line)]
     if bare and (assignment := _BARE_ASSIGNMENT.match(line)):
         candidates.append((assignment["name"], assignment["value"]))
-    candidates += [(m["name"], m["value"]) for m in _LITERAL_FALLBACK.finditer(line)]
+    env_lookup = bool(_ENV_LOOKUP.search(line))
+    if env_lookup:  # `x or "y"` elsewhere is a condition, not a setting's fallback
+        candidates += [(m["name"], m["value"]) for m in _LITERAL_FALLBACK.finditer(line)]
     candidates += [(m["name"], m["value"]) for m in _NAME_VALUE_ARGUMENTS.finditer(line)]
     if ";" in line:
         candidates += [("Password", m["value"]) for m in _CONNECTION_STRING_PASSWORD.finditer(line)]
-    env_lookup = bool(_ENV_LOOKUP.search(line))
     # Translation catalogues and prose: only a strong credential counts there.
     labels = bool(_LABEL_FILE.search(path)) or bool(_DOCUMENT_FILE.search(path))
     for name, value in candidates:
