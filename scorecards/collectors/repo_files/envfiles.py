@@ -53,6 +53,8 @@ def parse_env_file(path: str, text: str) -> dict | None:
 
 
 def _has_value(raw: str) -> bool:
+    if _TEMPLATE_VALUE.match(raw.strip()):
+        return False  # before comment stripping: `<%= ... #{token} %>` holds a "#"
     value = raw
     if value and value[0] in "\"'":
         quote = value[0]
