@@ -228,8 +228,40 @@ def _image_kind(image: object) -> str | None:
     return next((kind for pattern, kind in _IMAGE_KINDS if pattern.match(last)), None)
 
 
-def _local_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+def _images_in(data: object, limit: int = 10_000) -> list[str]:
+    """Every ``image:`` value in a parsed manifest (iterative: a hostile file may nest deeply)."""
+    images, stack, seen = [], [data], 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            if isinstance(node.get("image"), str):
+                images.append(node["image"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return images
+
+
+def _dev_cluster_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+    """Kubernetes manifests for a development cluster (`k8s/dev/`, `*-dev.yaml`): the images
+    they run are what local development (kind, minikube) uses."""
     found: dict[str, Evidence] = {}
+    for document in d.documents(ctx, "k8s", production_only=False):
+        if not _is_dev_file(document["path"]) or _TEST_NAME.search(document["path"]):
+            continue
+        for entry, data in d.iter_docs(document):
+            for image in _images_in(data):
+                kind = _image_kind(image)
+                if kind and kind not in found:
+                    found[kind] = ctx.evidence(
+                        document["path"], entry.get("line"), f"image {image}"
+                    )
+    return found
+
+
+def _local_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+    found: dict[str, Evidence] = _dev_cluster_kinds(ctx)
     for svc in d.compose_services(ctx):
         kind = _image_kind(svc["service"].get("image"))
         if kind and kind not in found:

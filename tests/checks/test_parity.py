@@ -346,3 +346,28 @@ def test_a_sqlite_fallback_passes_when_the_local_environment_runs_the_production
     files = {"site/settings.py": settings, "requirements.txt": "psycopg2-binary==2.9.10\n"}
     assert parity_of(tmp_path / "a", files) == "fail"
     assert parity_of(tmp_path / "b", {**files, "compose.yaml": compose}) == "pass"
+
+
+DEV_DATABASE = """apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: database
+spec:
+  template:
+    spec:
+      containers:
+        - name: postgres
+          image: {image}
+"""
+
+
+def test_a_development_cluster_manifest_is_the_local_environment(tmp_path):
+    code = 'package db\n\nimport (\n\t"github.com/jackc/pgx/v5"\n)\n'
+    files = {
+        "go.mod": "module acme/sales\n\ngo 1.23\n\nrequire github.com/jackc/pgx/v5 v5.7.1\n",
+        "business/db/db.go": code,
+        "k8s/dev/database/dev-database.yaml": DEV_DATABASE.format(image="postgres:17.2"),
+    }
+    assert parity_of(tmp_path / "a", files) == "pass"
+    files["k8s/dev/database/dev-database.yaml"] = DEV_DATABASE.format(image="busybox:1.37")
+    assert parity_of(tmp_path / "b", files) == "unknown"
