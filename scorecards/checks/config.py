@@ -91,6 +91,19 @@ def _distinct_reads(reads: list[dict]) -> list[dict]:
     return ordered
 
 
+_EXPANDED_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _start_command_env(ctx: CheckContext) -> list[Evidence]:
+    """``uvicorn main:app --port $PORT``: the process reads its settings from the environment
+    through the command that starts it (the app itself has nothing else to configure)."""
+    return [
+        _ev(ctx, c, f"{c['command'][:80]} (expands ${m[1]})")
+        for c in d.start_commands(ctx)
+        if (m := _EXPANDED_VARIABLE.search(str(c.get("command") or "")))
+    ][:MAX_EVIDENCE]
+
+
 @check("config.env-settings")
 def env_settings(ctx: CheckContext) -> Outcome:
     reads = [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]
@@ -115,6 +128,11 @@ def env_settings(ctx: CheckContext) -> Outcome:
         return Outcome.passed(
             "Configuration is read from the environment by the framework's settings binding.",
             [evidence for _, evidence in defaults[:MAX_EVIDENCE]],
+        )
+    expanded = _start_command_env(ctx)
+    if expanded:
+        return Outcome.passed(
+            "The start command takes its settings from the environment.", expanded
         )
     if len(code_files) >= MIN_CODE_FILES:
         if deploy_env:

@@ -952,3 +952,18 @@ def test_a_condition_with_or_is_not_a_secret_fallback(tmp_path):
         'def wanted(token):\n    return token.endswith(".sh") or "/" in token or "entry" in token\n'
     )
     assert secrets_check(tmp_path, {"app/scan.py": code}).status == Status.PASS
+
+
+def test_a_start_command_expanding_a_variable_configures_from_the_environment(tmp_path):
+    render = (
+        "services:\n  - type: web\n    name: hello\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+    )
+    main = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    files = {"render.yaml": render, "main.py": main}
+    result = check_of(tmp_path / "a", files, "config.env-settings")
+    assert result.status == Status.PASS
+    assert result.evidence[0].locator == "render.yaml:5"
+    fixed = render.replace("$PORT", "8000")
+    result = check_of(tmp_path / "b", {**files, "render.yaml": fixed}, "config.env-settings")
+    assert result.status != Status.PASS
