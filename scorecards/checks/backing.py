@@ -6,7 +6,7 @@ import re
 
 from scorecards.checks import deployables as d
 from scorecards.checks import live_aws, live_k8s
-from scorecards.checks.config import literal_endpoints, plural
+from scorecards.checks.config import literal_endpoints, platform_env_vars, plural
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -73,11 +73,29 @@ def _sqlite_only_django(ctx: CheckContext) -> bool:
 
 
 def backing_clients(ctx: CheckContext) -> list[dict]:
-    """``backing.client`` signals of production code (a SQLite-only Django DATABASES left out)."""
+    """``backing.client`` signals of production code (a SQLite-only Django DATABASES left out),
+    and server databases a framework file declares (Laravel, Rails, Prisma)."""
     clients = d.signals(ctx, "backing.client")
     if _sqlite_only_django(ctx):
         clients = [s for s in clients if s["detail"].get("client") != "DATABASES"]
+    for signal in d.signals(ctx, "backing.declared-database"):
+        engine = signal["detail"].get("engine")
+        if engine != "sqlite":
+            clients.append({**signal, "detail": {"client": "database config", "service": engine}})
     return clients
+
+
+def _sqlite_files(ctx: CheckContext) -> list[Evidence]:
+    """The app's only database is a SQLite file the code names (Django, Rails, Laravel...)."""
+    found = []
+    if _sqlite_only_django(ctx):
+        found += d.signals(ctx, "backing.django-database")
+    found += [
+        s
+        for s in d.signals(ctx, "backing.declared-database")
+        if s["detail"].get("engine") == "sqlite"
+    ]
+    return [ctx.evidence(s["path"], s["line"], s["excerpt"]) for s in found[:MAX_EVIDENCE]]
 
 
 def _location_sources(ctx: CheckContext) -> list[tuple[dict, str]]:
@@ -91,7 +109,7 @@ def _location_sources(ctx: CheckContext) -> list[tuple[dict, str]]:
         framework = signal["detail"].get("framework")
         if framework in BINDING_FRAMEWORKS:
             found.append((signal, f"{framework} binds environment variables to settings"))
-    for entry in d.deploy_env_vars(ctx):
+    for entry in [*d.deploy_env_vars(ctx), *platform_env_vars(ctx)]:
         if entry["name"] and location_name(entry["name"]):
             found.append((entry, f"{entry['name']} set for {entry['unit']} ({entry['tool']})"))
     return found
@@ -171,7 +189,8 @@ def _aws_attached_by_url(ctx: CheckContext) -> Outcome:
 def attached_by_url(ctx: CheckContext) -> Outcome:
     clients = backing_clients(ctx)
     deps = _dependency_clients(ctx)
-    if not clients and not deps:
+    sqlite = _sqlite_files(ctx)
+    if not clients and not deps and not sqlite:
         return Outcome.not_applicable("No database, cache or queue client found.")
     sources = list(
         {excerpt: (item, excerpt) for item, excerpt in reversed(_location_sources(ctx))}.values()
@@ -184,6 +203,12 @@ def attached_by_url(ctx: CheckContext) -> Outcome:
                 ctx.evidence(item["path"], item.get("line"), excerpt)
                 for item, excerpt in sources[:MAX_EVIDENCE]
             ],
+        )
+    if sqlite and not clients and not deps:
+        return Outcome.failed(
+            "The database is a SQLite file the code names; no location comes from "
+            "configuration, so another database cannot be attached without a code change.",
+            sqlite,
         )
     literals = literal_endpoints(ctx)
     if literals:

@@ -91,6 +91,19 @@ def _distinct_reads(reads: list[dict]) -> list[dict]:
     return ordered
 
 
+_EXPANDED_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _start_command_env(ctx: CheckContext) -> list[Evidence]:
+    """``uvicorn main:app --port $PORT``: the process reads its settings from the environment
+    through the command that starts it (the app itself has nothing else to configure)."""
+    return [
+        _ev(ctx, c, f"{c['command'][:80]} (expands ${m[1]})")
+        for c in d.start_commands(ctx)
+        if (m := _EXPANDED_VARIABLE.search(str(c.get("command") or "")))
+    ][:MAX_EVIDENCE]
+
+
 @check("config.env-settings")
 def env_settings(ctx: CheckContext) -> Outcome:
     reads = [*d.signals(ctx, "env.read"), *d.signals(ctx, "env.framework")]
@@ -115,6 +128,11 @@ def env_settings(ctx: CheckContext) -> Outcome:
         return Outcome.passed(
             "Configuration is read from the environment by the framework's settings binding.",
             [evidence for _, evidence in defaults[:MAX_EVIDENCE]],
+        )
+    expanded = _start_command_env(ctx)
+    if expanded:
+        return Outcome.passed(
+            "The start command takes its settings from the environment.", expanded
         )
     if len(code_files) >= MIN_CODE_FILES:
         if deploy_env:
@@ -181,6 +199,10 @@ def no_committed_env_file(ctx: CheckContext) -> Outcome:
 # --- config.no-hardcoded-secrets ---
 
 
+# Deployment definitions parsed as no document: Bicep/ARM via azd, CDK and Pulumi programs.
+_OTHER_DEPLOY_FILE = re.compile(r"(\.bicep$|(^|/)(azure\.ya?ml|cdk\.json|Pulumi\.ya?ml)$)")
+
+
 def compose_is_deploy_manifest(ctx: CheckContext, path: str) -> bool:
     """Catalogue decision 3: named for deployment, or the only deployment definition there is."""
     name = path.rsplit("/", 1)[-1]
@@ -189,7 +211,11 @@ def compose_is_deploy_manifest(ctx: CheckContext, path: str) -> bool:
     if _DEV_COMPOSE.search(name):
         return False
     others = any(d.documents(ctx, c) for c in _OTHER_DEPLOY_CATEGORIES)
-    return not others and not d.repo(ctx).get("terraform")
+    return (
+        not others
+        and not d.repo(ctx).get("terraform")
+        and not any(_OTHER_DEPLOY_FILE.search(p) for p in d.production_paths(ctx))
+    )
 
 
 def _copied_into_place(ctx: CheckContext, path: str) -> bool:
@@ -361,11 +387,86 @@ def _aws_secrets_from_store(ctx: CheckContext) -> Outcome:
     )
 
 
+# Platform spec keys that hand a value over without writing it: a value the platform generates
+# or asks for on creation (Render `generateValue`/`sync: false`), or another resource's output.
+_PLATFORM_STORED = ("generateValue", "fromDatabase", "fromService", "fromGroup")
+
+
+def _platform_entry(document: dict, entry: dict, pointer: str, item: dict) -> dict | None:
+    name = item.get("key") or item.get("name")
+    if not name:
+        return None
+    value = item.get("value")
+    if any(k in item for k in _PLATFORM_STORED) or item.get("sync") is False:
+        kind = "secret-store"
+    elif str(item.get("type", "")).upper() == "SECRET":
+        kind = "secret-store"  # DigitalOcean encrypts SECRET values; the spec holds ciphertext
+    else:
+        kind = d.classify_env_value(value)
+    return {
+        "path": document["path"],
+        "line": d.line_of(entry, pointer),
+        "name": str(name),
+        "kind": kind,
+        "value": value,
+        "tool": "platform",
+        "unit": document["path"],
+    }
+
+
+def platform_env_vars(ctx: CheckContext) -> list[dict]:
+    """Render `envVars` and DigitalOcean `envs` of an app platform spec."""
+    found = []
+    for document in d.documents(ctx, "platform"):
+        for entry, data in d.iter_docs(document):
+            if not isinstance(data, dict):
+                continue
+            root = "/spec" if isinstance(data.get("spec"), dict) else ""
+            data = data.get("spec") if root else data  # .do/deploy.template.yaml wraps the spec
+            units = [(root, data)] + [
+                (f"{root}/{group}/{i}", unit)
+                for group in ("services", "workers", "jobs", "functions", "static_sites")
+                for i, unit in enumerate(data.get(group) or [])
+                if isinstance(unit, dict)
+            ]
+            for base, unit in units:
+                for key in ("envVars", "envs"):
+                    for i, item in enumerate(unit.get(key) or []):
+                        if isinstance(item, dict):
+                            pointer = f"{base}/{key}/{i}"
+                            found.append(_platform_entry(document, entry, pointer, item))
+    return [e for e in found if e]
+
+
+def _compose_env_vars(ctx: CheckContext) -> list[dict]:
+    """Environment of compose files that are the deploy manifest (decision 3)."""
+    found = []
+    for svc in d.compose_services(ctx):
+        if not compose_is_deploy_manifest(ctx, svc["path"]):
+            continue
+        env = svc["service"].get("environment")
+        if isinstance(env, list):
+            env = dict(str(e).partition("=")[::2] for e in env)
+        for name, value in (env or {}).items() if isinstance(env, dict) else ():
+            found.append(
+                {
+                    "path": svc["path"],
+                    "line": d.line_of(svc["entry"], f"{svc['pointer']}/environment/{name}"),
+                    "name": str(name),
+                    "kind": d.classify_env_value(value),
+                    "value": value,
+                    "tool": "compose",
+                    "unit": svc["name"],
+                }
+            )
+    return found
+
+
 @check("config.secrets-from-store")
 @live_k8s.with_kubernetes(_live_secrets_from_store, policy="worst")
 @live_aws.with_aws(_aws_secrets_from_store, policy="worst")
 def secrets_from_store(ctx: CheckContext) -> Outcome:
-    entries = d.deploy_env_vars(ctx)
+    entries = [*d.deploy_env_vars(ctx), *platform_env_vars(ctx), *_compose_env_vars(ctx)]
     if not entries:
         return Outcome.unknown(
             "No deploy manifest in the repository sets environment variables; the live "
@@ -402,16 +503,30 @@ def secrets_from_store(ctx: CheckContext) -> Outcome:
 # --- config.no-hardcoded-endpoints ---
 
 
+_DEFAULT_ARGUMENT = re.compile(r"(?i)\b(default|fallback)\s*[=:]")
+
+
 def literal_endpoints(ctx: CheckContext) -> list[dict]:
     """``endpoint.literal`` signals of production code that are not an env lookup's default."""
     env_lines = {(s["path"], s["line"]) for s in d.signals(ctx, "env.read")}
+    framework_lines = {(s["path"], s["line"]) for s in d.signals(ctx, "env.framework")}
     return [
         s
         for s in d.signals(ctx, "endpoint.literal")
         if not s["detail"].get("env_default")
         and (s["path"], s["line"]) not in env_lines
+        and not _continued_env_default(s, env_lines | framework_lines)
         and not d.is_dev_config_path(s["path"])
     ]
+
+
+def _continued_env_default(signal: dict, read_lines: set[tuple[str, int]]) -> bool:
+    """``dj_database_url.config(\n    default="postgres://localhost/app")``: the default argument
+    of an environment read opened on one of the lines just above."""
+    if not _DEFAULT_ARGUMENT.search(str(signal.get("excerpt") or "")):
+        return False
+    path, line = signal["path"], signal["line"]
+    return any((path, line - k) in read_lines for k in (1, 2, 3))
 
 
 @check("config.no-hardcoded-endpoints")

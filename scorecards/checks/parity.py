@@ -156,6 +156,16 @@ _DEPENDENCY_KINDS = {
         "predis/predis",
         "redisson",
     },
+    "sqlserver": {
+        "microsoft.entityframeworkcore.sqlserver",
+        "microsoft.data.sqlclient",
+        "system.data.sqlclient",
+        "mssql-jdbc",
+        "mssql",
+        "tedious",
+        "github.com/microsoft/go-mssqldb",
+        "github.com/denisenkom/go-mssqldb",
+    },
     "mongodb": {
         "pymongo",
         "motor",
@@ -182,6 +192,7 @@ _COVERS = {
 }
 # Dev/local settings files (tests are not dev/prod parity: they are filtered out separately).
 _DEV_NAME = re.compile(r"(?i)(^|/|[._-])(dev|develop|development|local)([._-]|/|$)")
+_TEST_NAME = re.compile(r"(?i)(^|/|[._-])(tests?|testing|ci)([._-][^/]*)?$")
 _EMBEDDED_JDBC = re.compile(r"(?i)^jdbc:(h2|hsqldb|derby):")
 _SQLITE_URL = re.compile(r"(?i)^sqlite")
 _PROD_JDBC = re.compile(r"(?i)^jdbc:(postgresql|mysql|mariadb|sqlserver)")
@@ -217,8 +228,40 @@ def _image_kind(image: object) -> str | None:
     return next((kind for pattern, kind in _IMAGE_KINDS if pattern.match(last)), None)
 
 
-def _local_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+def _images_in(data: object, limit: int = 10_000) -> list[str]:
+    """Every ``image:`` value in a parsed manifest (iterative: a hostile file may nest deeply)."""
+    images, stack, seen = [], [data], 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            if isinstance(node.get("image"), str):
+                images.append(node["image"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return images
+
+
+def _dev_cluster_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+    """Kubernetes manifests for a development cluster (`k8s/dev/`, `*-dev.yaml`): the images
+    they run are what local development (kind, minikube) uses."""
     found: dict[str, Evidence] = {}
+    for document in d.documents(ctx, "k8s", production_only=False):
+        if not _is_dev_file(document["path"]) or _TEST_NAME.search(document["path"]):
+            continue
+        for entry, data in d.iter_docs(document):
+            for image in _images_in(data):
+                kind = _image_kind(image)
+                if kind and kind not in found:
+                    found[kind] = ctx.evidence(
+                        document["path"], entry.get("line"), f"image {image}"
+                    )
+    return found
+
+
+def _local_kinds(ctx: CheckContext) -> dict[str, Evidence]:
+    found: dict[str, Evidence] = _dev_cluster_kinds(ctx)
     for svc in d.compose_services(ctx):
         kind = _image_kind(svc["service"].get("image"))
         if kind and kind not in found:
@@ -340,9 +383,26 @@ def _sqlite_fallbacks(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
+def _fallback_substitutes(ctx: CheckContext) -> list[Evidence]:
+    """SQLite the production code itself falls back to (a SQLite URL, a settings branch):
+    what a laptop runs unless the repository's local environment (compose, a script) runs the
+    production database."""
+    found = [
+        _signal_evidence(ctx, signal, "the code falls back to a SQLite file")
+        for signal in d.signals(ctx, "backing.sqlite-url")
+    ]
+    for signal in d.signals(ctx, "backing.django-database"):
+        path = signal["path"]
+        embedded = signal["detail"].get("engine") == "sqlite3"
+        if embedded and not _TEST_NAME.search(path) and not _is_dev_file(path):
+            found.append(_signal_evidence(ctx, signal, "settings fall back to SQLite"))
+    return found
+
+
 def _substitutes(ctx: CheckContext) -> list[Evidence]:
-    """Dev/local configuration that swaps a server database for an embedded one."""
-    found: list[Evidence] = _sqlite_fallbacks(ctx)
+    """Dev/local configuration that swaps a server database for an embedded one. Spring's
+    embedded default is one even beside a compose file: the server databases are opt-in profiles."""
+    found: list[Evidence] = [*_sqlite_fallbacks(ctx), *_embedded_spring_default(ctx)]
     for signal in d.signals(ctx, "backing.django-database"):
         if signal["detail"].get("engine") == "sqlite3" and _is_dev_file(signal["path"]):
             found.append(
@@ -379,16 +439,123 @@ def _substitutes(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
+# Embedded databases Spring Boot starts when no datasource URL is configured.
+_EMBEDDED_JVM_DATABASES = frozenset({"h2", "hsqldb", "derby"})
+_SPRING_BASE_CONFIG = re.compile(r"(^|/)application\.(properties|ya?ml)$")
+_SPRING_URL_KINDS = {"postgresql": "postgres", "mariadb": "mysql", "mysql": "mysql",
+                     "sqlserver": "sqlserver", "sqlite": "sqlite"}  # fmt: skip
+_URL_DATABASE_FRAMEWORKS = frozenset({"dj-database-url", "django-environ"})
+_URL_SCHEME_KINDS = {"postgres": "postgres", "postgresql": "postgres", "mysql": "mysql",
+                     "mariadb": "mysql", "redis": "redis", "mongodb": "mongodb"}  # fmt: skip
+
+
+def _signal_evidence(ctx: CheckContext, signal: dict, text: str | None = None) -> Evidence:
+    return ctx.evidence(signal["path"], signal["line"], text or signal["excerpt"])
+
+
+def _spring_datasources(ctx: CheckContext) -> tuple[dict[str, Evidence], dict[str, Evidence]]:
+    """(kinds of the base ``application.*`` datasource, kinds of profile-specific ones)."""
+    base: dict[str, Evidence] = {}
+    profiles: dict[str, Evidence] = {}
+    for config in d.app_config_settings(ctx):
+        url = str(config["settings"].get("spring.datasource.url") or "")
+        match = re.match(r"(?i)^jdbc:(\w+):", url)
+        kind = _SPRING_URL_KINDS.get(match[1].lower()) if match else None
+        if kind:
+            target = base if _SPRING_BASE_CONFIG.search(config["path"]) else profiles
+            line = d.line_of(config["entry"], "")
+            target.setdefault(
+                kind, ctx.evidence(config["path"], line, f"spring.datasource.url={url[:60]}")
+            )
+    return base, profiles
+
+
+def _declared_everywhere(ctx: CheckContext) -> dict[str, Evidence]:
+    """The database an application names once for all its environments: a Rails database.yml
+    whose environments share one adapter, a Prisma provider, Laravel's default connection, a
+    Django project whose only engine is SQLite, a Spring base datasource no profile overrides."""
+    declared: dict[str, Evidence] = {}
+    for signal in d.signals(ctx, "backing.declared-database"):
+        declared.setdefault(str(signal["detail"]["engine"]), _signal_evidence(ctx, signal))
+    engines = d.signals(ctx, "backing.django-database")
+    sqlite_only = engines and all(s["detail"].get("engine") == "sqlite3" for s in engines)
+    if sqlite_only and not _url_configured_databases(ctx):
+        declared.setdefault("sqlite", _signal_evidence(ctx, engines[0]))
+    base, profiles = _spring_datasources(ctx)
+    if len(base) == 1 and not set(profiles) - set(base):
+        declared.update(base)
+    return declared if len(declared) == 1 else {}
+
+
+def _local_defaults(ctx: CheckContext) -> dict[str, Evidence]:
+    """``dj_database_url.config(default="postgres://...@localhost/app")``, ``docker run ...
+    postgres`` in a script: the service a developer's machine runs."""
+    found: dict[str, Evidence] = {}
+    for signal in d.signals(ctx, "backing.local-url"):
+        detail = signal["detail"]
+        name = str(detail.get("scheme") or detail.get("image") or "").rsplit("/", 1)[-1]
+        kind = _URL_SCHEME_KINDS.get(name) or _image_kind(name)
+        if kind:
+            found.setdefault(kind, _signal_evidence(ctx, signal, f"runs a local {kind}"))
+    return found
+
+
+def _url_configured_databases(ctx: CheckContext) -> list[Evidence]:
+    """``dj_database_url.config()`` in a settings module that also names SQLite: production
+    reads a server database's URL, and the SQLite branch is what runs locally."""
+    sqlite_files = {
+        s["path"]
+        for s in d.signals(ctx, "backing.django-database")
+        if s["detail"].get("engine") == "sqlite3" and not _TEST_NAME.search(s["path"])
+    }
+    return [
+        _signal_evidence(ctx, s, "production reads DATABASE_URL (dj-database-url)")
+        for s in d.signals(ctx, "env.framework")
+        if s["detail"].get("framework") in _URL_DATABASE_FRAMEWORKS and s["path"] in sqlite_files
+    ]
+
+
+def _aspire_resources(ctx: CheckContext) -> dict[str, Evidence]:
+    """An Aspire AppHost runs its resources as local containers and provisions them on deploy."""
+    found: dict[str, Evidence] = {}
+    for signal in d.signals(ctx, "backing.aspire-resource"):
+        found.setdefault(str(signal["detail"]["service"]), _signal_evidence(ctx, signal))
+    return found
+
+
+def _embedded_spring_default(ctx: CheckContext) -> list[Evidence]:
+    """An embedded JVM database on the classpath and no datasource in the base config: the
+    default profile (a developer's run) uses it; profiles switch to a server database."""
+    base, _profiles = _spring_datasources(ctx)
+    bases = [c for c in d.app_config_settings(ctx) if _SPRING_BASE_CONFIG.search(c["path"])]
+    if base or not bases:
+        return []
+    hits = d.dependency_hits(ctx, _EMBEDDED_JVM_DATABASES)
+    return [
+        ctx.evidence(manifest["path"], dep.get("line"), f"{dep['name']} (embedded by default)")
+        for manifest, dep in hits[:1]
+    ]
+
+
 def _covered(kind: str, local: set[str]) -> bool:
     return kind in local or any(kind in _COVERS.get(have, ()) for have in local)
 
 
 @check("parity.same-backing-services")
 def same_backing_services(ctx: CheckContext) -> Outcome:
-    production = _production_kinds(ctx)
-    local = _local_kinds(ctx)
+    everywhere = {**_declared_everywhere(ctx), **_aspire_resources(ctx)}
+    production = {**_production_kinds(ctx), **everywhere}
+    local = {**_local_defaults(ctx), **_local_kinds(ctx), **everywhere}
     substitutes = _substitutes(ctx)
+    if not _SERVER_SQL & set(local):
+        substitutes += _fallback_substitutes(ctx)
     server_sql = sorted(_SERVER_SQL & set(production))
+    url_databases = _url_configured_databases(ctx)
+    if substitutes and url_databases and not server_sql:
+        return Outcome.failed(
+            "Local settings use SQLite while production reads a database URL.",
+            [*substitutes[:3], *url_databases[:2]],
+        )
     if substitutes and server_sql:
         return Outcome.failed(
             f"Local/dev configuration uses an embedded database while production uses "

@@ -672,3 +672,298 @@ def test_an_unknown_spring_boot_version_is_not_failed_for_shutdown(tmp_path):
     }
     result = check_of(tmp_path, files, "disposability.graceful-shutdown")
     assert result.status == Status.UNKNOWN
+
+
+# --- decision 6: what is not a working password ---------------------------------------------
+
+
+WORKFLOW = """name: deploy
+on: [push]
+permissions:
+  id-token: write
+  contents: read
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+"""
+LARAVEL_USER = """<?php
+class User extends Authenticatable
+{
+    protected function casts(): array
+    {
+        return ['email_verified_at' => 'datetime', 'password' => 'hashed'];
+    }
+}
+"""
+LARAVEL_REGISTER = """<?php
+class RegisterController extends Controller
+{
+    protected function validator(array $data)
+    {
+        return Validator::make($data, [
+            'password' => ['required', 'string', 'min:8', 'confirmed'],
+        ]);
+    }
+}
+"""
+
+
+def test_permissions_casts_and_validation_rules_are_not_passwords(tmp_path):
+    files = {
+        ".github/workflows/deploy.yml": WORKFLOW,
+        "app/Models/User.php": LARAVEL_USER,
+        "app/Http/Controllers/RegisterController.php": LARAVEL_REGISTER,
+    }
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    weak = {"config/auth.php": "<?php\nreturn ['password' => 'letmein'];\n"}
+    assert secrets_check(tmp_path / "b", {**files, **weak}).status == Status.FAIL
+
+
+def test_documentation_and_key_file_paths_are_not_passwords(tmp_path):
+    readme = (
+        "## Run locally\n\n```sh\n"
+        'export GOOGLE_APPLICATION_CREDENTIALS="path/to/key.json"\n'
+        'export DB_PASSWORD="postgres"\n```\n'
+    )
+    files = {"README.md": readme, "app.py": APP}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    settings = 'DB_PASSWORD = "postgres"\nCREDENTIALS = "keys/service-account.json"\n'
+    result = secrets_check(tmp_path / "b", {**files, "app/settings.py": settings})
+    assert result.status == Status.FAIL
+    assert [e.locator for e in result.evidence] == ["app/settings.py:1"]
+
+
+def test_changethis_is_a_placeholder(tmp_path):
+    env = "SECRET_KEY=changethis\nFIRST_SUPERUSER_PASSWORD=changethis\n"
+    files = {"config/app.env": env, "app.py": APP}
+    assert secrets_check(tmp_path / "a", files).status == Status.PASS
+    files = {"config/app.env": "SECRET_KEY=s3cr3t-dev\n", "app.py": APP}
+    assert secrets_check(tmp_path / "b", files).status == Status.FAIL
+
+
+def test_a_literal_after_an_environment_fallback_operator_fails(tmp_path):
+    shapes = {
+        "src/auth.ts": "const auth = jwt({ secret: process.env.JWT_SECRET || 'superSecret' });\n",
+        "src/keys.ts": "const apiKey = process.env.API_KEY ?? 'k3y-local';\n",
+        "config.py": "class Config:\n    SECRET_KEY = os.environ.get('SECRET_KEY') or 'no-guess'\n",
+        "cmd/main.go": 'func init() {\n\tviper.SetDefault("jwt-secret", "s1gning-secret")\n}\n',
+    }
+    for n, (path, text) in enumerate(shapes.items()):
+        result = secrets_check(tmp_path / str(n), {path: text})
+        assert result.status == Status.FAIL, path
+        assert "«redacted»" in result.evidence[0].excerpt
+    placeholders = {
+        "src/auth.ts": "const secret = process.env.JWT_SECRET || 'changeme';\n",
+        "cmd/main.go": 'viper.SetDefault("jwt-secret", "")\nlog.Print("token", "sent")\n',
+        "src/port.ts": "const port = process.env.PORT || '3000';\n",
+    }
+    for n, (path, text) in enumerate(placeholders.items()):
+        assert secrets_check(tmp_path / f"ok{n}", {path: text}).status == Status.PASS, path
+
+
+# --- config.secrets-from-store: app platform specs and deploy compose files --------------
+
+RENDER = """services:
+  - type: web
+    name: shop
+    runtime: python
+    startCommand: gunicorn shop.wsgi
+    envVars:
+      - key: DATABASE_URL
+        fromDatabase:
+          name: shopdb
+          property: connectionString
+      - key: SECRET_KEY
+        generateValue: true
+      - key: STRIPE_API_KEY
+        sync: false
+      - key: WEB_CONCURRENCY
+        value: 4
+"""
+DO_SPEC = """name: shop
+services:
+  - name: api
+    dockerfile_path: Dockerfile
+    github:
+      repo: acme/shop
+      branch: main
+    envs:
+      - key: APP_DATABASE__PASSWORD
+        scope: RUN_TIME
+        value: ${shopdb.PASSWORD}
+      - key: APP_JWT_SECRET
+        type: SECRET
+        value: EV[1:abc:def]
+"""
+
+
+def store_check(root: Path, files: dict[str, str]):
+    return check_of(root, files, "config.secrets-from-store")
+
+
+def test_render_and_do_specs_hand_secrets_over_without_writing_them(tmp_path):
+    assert store_check(tmp_path / "a", {"render.yaml": RENDER, "app.py": APP}).status == Status.PASS
+    assert (
+        store_check(tmp_path / "b", {".do/app.yaml": DO_SPEC, "app.py": APP}).status == Status.PASS
+    )
+    literal = RENDER.replace("        sync: false\n", "        value: sk-live-9f8e7d\n")
+    result = store_check(tmp_path / "c", {"render.yaml": literal, "app.py": APP})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "render.yaml:13"
+
+
+DEPLOY_COMPOSE = """services:
+  backend:
+    image: ghcr.io/acme/backend:1.2.0
+    environment:
+      - SECRET_KEY=${SECRET_KEY?Variable not set}
+      - POSTGRES_SERVER=db
+"""
+
+
+def test_a_compose_file_that_deploys_takes_secrets_from_the_environment(tmp_path):
+    files = {"compose.yml": DEPLOY_COMPOSE, "app.py": APP}
+    assert store_check(tmp_path / "a", files).status == Status.PASS
+    literal = DEPLOY_COMPOSE.replace("${SECRET_KEY?Variable not set}", "s3cr3t-k3y")
+    assert store_check(tmp_path / "b", {**files, "compose.yml": literal}).status == Status.FAIL
+    # Beside Bicep the compose file is local parity only: the Bicep decides, and is not read.
+    bicep = {"infra/main.bicep": "param location string = resourceGroup().location\n"}
+    result = store_check(tmp_path / "c", {**files, "compose.yml": literal, **bicep})
+    assert result.status == Status.UNKNOWN
+
+
+# --- backing.attached-by-url: framework database files, platform specs, SQLite files --------
+
+
+def attached_check(root: Path, files: dict[str, str]):
+    return check_of(root, files, "backing.attached-by-url")
+
+
+LARAVEL_DATABASE = """<?php
+return [
+    'default' => env('DB_CONNECTION', 'mysql'),
+    'connections' => [
+        'mysql' => [
+            'driver' => 'mysql',
+            'url' => env('DB_URL'),
+            'host' => env('DB_HOST', '127.0.0.1'),
+        ],
+    ],
+];
+"""
+
+
+def test_a_laravel_database_config_reading_the_environment_passes(tmp_path):
+    files = {"config/database.php": LARAVEL_DATABASE, "public/index.php": "<?php echo 1;\n"}
+    result = attached_check(tmp_path / "a", files)
+    assert result.status == Status.PASS
+    assert any(e.locator.startswith("config/database.php:") for e in result.evidence)
+
+
+def test_a_prisma_datasource_url_from_the_environment_passes(tmp_path):
+    schema = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'
+    client = (
+        "import { PrismaClient } from '@prisma/client';\nexport const db = new PrismaClient();\n"
+    )
+    files = {"prisma/schema.prisma": schema, "src/db.ts": client}
+    assert attached_check(tmp_path / "a", files).status == Status.PASS
+    without = schema.replace('env("DATABASE_URL")', '"file:./dev.db"')
+    assert attached_check(tmp_path / "b", {**files, "prisma/schema.prisma": without}).status != (
+        Status.PASS
+    )
+
+
+def test_platform_spec_locations_attach_the_database(tmp_path):
+    spec = (
+        "name: shop\nservices:\n  - name: api\n    dockerfile_path: Dockerfile\n"
+        "    github:\n      repo: acme/shop\n      branch: main\n    envs:\n"
+        "      - key: APP_DATABASE__HOST\n        value: ${shopdb.HOSTNAME}\n"
+    )
+    code = "use sqlx::PgPool;\n"
+    files = {"spec.yaml": spec, "src/db.rs": code}
+    assert attached_check(tmp_path / "a", files).status == Status.PASS
+    assert attached_check(tmp_path / "b", {"src/db.rs": code}).status == Status.UNKNOWN
+
+
+def test_a_sqlite_file_as_the_only_database_fails(tmp_path):
+    settings = (
+        "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n"
+        "        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}\n"
+    )
+    result = attached_check(tmp_path / "a", {"site/settings.py": settings})
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "site/settings.py:3"
+    url = "import dj_database_url\nDATABASES = {'default': dj_database_url.config()}\n"
+    files = {"site/settings.py": url, "requirements.txt": "dj-database-url==2.3.0\n"}
+    assert attached_check(tmp_path / "b", files).status == Status.PASS
+
+
+# --- a Secret's weak value, a multi-line env default, Express's bin/www --------------------
+
+SERVICE_BINDING = """apiVersion: v1
+kind: Secret
+metadata:
+  name: orders-db
+type: servicebinding.io/postgresql
+stringData:
+  host: "orders-db"
+  username: "orders"
+  password: "{value}"
+"""
+
+
+def test_a_label_word_is_a_working_password_in_a_secret(tmp_path):
+    files = {"k8s/db.yml": SERVICE_BINDING.format(value="pass"), "app.py": APP}
+    result = secrets_check(tmp_path / "a", files)
+    assert result.status == Status.FAIL
+    assert result.evidence[0].locator == "k8s/db.yml:9"
+    files = {"k8s/db.yml": SERVICE_BINDING.format(value="password"), "app.py": APP}
+    assert secrets_check(tmp_path / "b", files).status == Status.PASS
+
+
+def test_a_localhost_default_on_the_line_after_the_env_read_is_not_hardcoded(tmp_path):
+    settings = (
+        "import dj_database_url\n\nDATABASES = {\n    'default': dj_database_url.config(\n"
+        "        default='postgresql://shop@localhost:5432/shop',\n        conn_max_age=600,\n"
+        "    )\n}\n"
+    )
+    check = "config.no-hardcoded-endpoints"
+    assert check_of(tmp_path / "a", {"shop/settings.py": settings}, check).status == Status.PASS
+    # Not a default: the URL itself is the setting.
+    literal = settings.replace("default='postgresql", "'postgresql")
+    assert check_of(tmp_path / "b", {"shop/settings.py": literal}, check).status == Status.FAIL
+
+
+def test_express_bin_www_reads_the_port_from_the_environment(tmp_path):
+    www = (
+        "#!/usr/bin/env node\nvar app = require('../app');\nvar http = require('http');\n"
+        "var port = normalizePort(process.env.PORT || '3000');\n"
+        "var server = http.createServer(app);\nserver.listen(port);\n"
+    )
+    app = "var express = require('express');\nvar app = express();\nmodule.exports = app;\n"
+    files = {"bin/www": www, "app.js": app, "package.json": '{"name": "hello"}'}
+    assert check_of(tmp_path, files, "config.env-settings").status == Status.PASS
+
+
+def test_a_condition_with_or_is_not_a_secret_fallback(tmp_path):
+    code = (
+        'def wanted(token):\n    return token.endswith(".sh") or "/" in token or "entry" in token\n'
+    )
+    assert secrets_check(tmp_path, {"app/scan.py": code}).status == Status.PASS
+
+
+def test_a_start_command_expanding_a_variable_configures_from_the_environment(tmp_path):
+    render = (
+        "services:\n  - type: web\n    name: hello\n    runtime: python\n"
+        "    startCommand: uvicorn main:app --host 0.0.0.0 --port $PORT\n"
+    )
+    main = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+    files = {"render.yaml": render, "main.py": main}
+    result = check_of(tmp_path / "a", files, "config.env-settings")
+    assert result.status == Status.PASS
+    assert result.evidence[0].locator == "render.yaml:5"
+    fixed = render.replace("$PORT", "8000")
+    result = check_of(tmp_path / "b", {**files, "render.yaml": fixed}, "config.env-settings")
+    assert result.status != Status.PASS

@@ -12,6 +12,9 @@ _ASSIGNMENT = re.compile(
     r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.]*+)\s*=\s*(?P<value>.*)"
 )
 _PURE_REFERENCE = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?[-=?][^}]*)?\}?$")
+# A value rendered when the file is generated (`.env.erb`: `<%= op read ... %>`, `{{ .Values }}`,
+# `$(vault read ...)`): the file holds the recipe, not the secret.
+_TEMPLATE_VALUE = re.compile(r"^(<%=?.*%>|\{\{.*\}\}|\$\(.*\))$")
 
 
 def is_env_file(path: str) -> bool:
@@ -50,6 +53,8 @@ def parse_env_file(path: str, text: str) -> dict | None:
 
 
 def _has_value(raw: str) -> bool:
+    if _TEMPLATE_VALUE.match(raw.strip()):
+        return False  # before comment stripping: `<%= ... #{token} %>` holds a "#"
     value = raw
     if value and value[0] in "\"'":
         quote = value[0]
@@ -58,4 +63,4 @@ def _has_value(raw: str) -> bool:
     else:
         value = re.split(r"(?<!\s)\s+#", value, maxsplit=1)[0]  # inline comment after a bare value
     value = value.strip()
-    return bool(value) and not _PURE_REFERENCE.match(value)
+    return bool(value) and not _PURE_REFERENCE.match(value) and not _TEMPLATE_VALUE.match(value)

@@ -48,10 +48,11 @@ MAX_LINE_LENGTH = 2000
 MAX_SECRETS_PER_FILE = 200
 EXCERPT_LENGTH = 160
 
-# Cheap pre-filter: a secret-like word in a name followed by an assignment operator.
+# Cheap pre-filter: a secret-like word in a name followed by an assignment operator, an
+# argument separator or a fallback operator.
 # Searched in the lower-cased text: "(?i)" makes this pattern much slower.
 _KEYWORD_CANDIDATE = re.compile(
-    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]{0,100}+[\"'\]]*[ \t]*(?::=|=>|=|:)"
+    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]{0,100}+[\"'\])]*[ \t]*(?::=|=>|=|:|,|\|\||\?\?|or )"
 )
 _PLACEHOLDER = re.compile(
     r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|"
@@ -72,6 +73,18 @@ _QUOTED_ASSIGNMENT = re.compile(
     r"""(?:[A-Za-z_][\w.]*\s*\(\s*["'][^"']*["']\s*,\s*)?"""  # os.getenv("X", 'default'
     r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
 )
+# process.env.JWT_SECRET || 'dev', os.environ.get('SECRET_KEY') or 'dev', $x ?? 'dev': the
+# literal is what the setting holds wherever the variable is unset.
+_LITERAL_FALLBACK = re.compile(
+    r"""(?P<name>[A-Za-z_$][\w$-]*+)["'`]?\s*[)\]]?\s*(?:\|\||\?\?|\bor\b|\?:)\s*"""
+    r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
+)
+# viper.SetDefault("jwt-secret", "x"), os.environ.setdefault("SECRET_KEY", "x"): a setter
+# given a setting's name and its literal value.
+_NAME_VALUE_ARGUMENTS = re.compile(
+    r"""(?:[Ss]et\w{0,20}|\w{0,20}[Dd]efault|[Pp]ut|Setenv|putenv)\(\s*(?P<q1>["'])(?P<name>[A-Za-z_][\w.-]{0,100})(?P=q1)\s*,\s*"""
+    r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
+)
 # NAME=value / name: value without quotes — only in env, YAML, properties and INI files.
 _BARE_ASSIGNMENT = re.compile(
     r"^\s*(?:export\s+|-\s+)?(?P<name>[A-Za-z_][\w.-]*+)\s*[=:]\s*(?P<value>[^\s#'\"]{1,500})\s*$"
@@ -86,7 +99,8 @@ _YAML_BARE_VALUE = re.compile(
 # Catalogue decision 6: a working password fails whatever its strength; only these placeholders
 # (and templates, empty values) are exempt. Words like "postgres" or "root" are real defaults.
 _OBVIOUS_PLACEHOLDER = re.compile(
-    r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|---|"
+    r"(?i)(change[-_ ]?(me|this|it)|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|"
+    r"xxx|\*\*\*|---|"
     r"example|dummy|sample|test|fake|redacted|placeholder|replace|"
     r"^(none|null|nil|true|false|undefined|empty|todo|tbd|~|\.+)$|^\$[A-Za-z_])"
 )
@@ -99,6 +113,22 @@ _SECRET_LAST_WORDS = frozenset(
     {"PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
      "CREDENTIAL", "CREDENTIALS", "SECRETKEY", "PRIVATEKEY", "ACCESSKEY", "AUTHKEY"}
 )  # fmt: skip
+# Values a secret-named key takes that are not credentials: workflow permissions
+# (`id-token: write`), model casts and column types (`'password' => 'hashed'`), hash algorithm
+# names and validation rules (`'password' => ['required', 'min:8']`).
+_NOT_A_PASSWORD = frozenset(
+    {"read", "write", "none", "read-all", "write-all", "hashed", "hash", "encrypted", "string",
+     "str", "text", "varchar", "char", "bytes", "binary", "required", "nullable", "optional",
+     "sometimes", "confirmed", "bcrypt", "argon", "argon2", "argon2i", "argon2id", "scrypt",
+     "pbkdf2", "md5", "sha1", "sha256", "sha512", "plain", "plaintext", "masked", "hidden",
+     "sensitive", "boolean", "bool", "integer", "int", "number", "object", "array", "secure"}
+)  # fmt: skip
+# Prose, not code or configuration: the weak (working-password) rule does not read these.
+_DOCUMENT_FILE = re.compile(r"\.(md|markdown|mdx|rst|adoc|asciidoc|txt|html?)$", re.IGNORECASE)
+# path/to/key.json, secrets/db.pem: a file holding the secret, not the secret.
+_FILE_PATH_VALUE = re.compile(
+    r"[\w.-]*/[\w./-]*\.[A-Za-z][A-Za-z0-9]{0,4}|[\w-]+\.(json|pem|key|crt|p12|jks|ya?ml|txt|env)"
+)
 _LABEL_WORDS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "credentials"}
 )
@@ -220,7 +250,7 @@ def _names_a_secret_itself(name: str) -> bool:
     )
 
 
-def is_working_password(name: str, value: str) -> bool:
+def is_working_password(name: str, value: str, config_file: bool = False) -> bool:
     """A literal assigned to a secret name that would work as one, however weak (decision 6)."""
     if not _names_a_secret_itself(name):
         return False
@@ -230,10 +260,16 @@ def is_working_password(name: str, value: str) -> bool:
         return False
     if re.fullmatch(r"^[A-Z][A-Z0-9]*+(?:_[A-Z0-9]++)+", value):  # an env var name
         return False
+    if value.lower() in _NOT_A_PASSWORD or _FILE_PATH_VALUE.fullmatch(value):
+        return False
     # {"password": "password"}, passwordLabel: "Password": a key or a label, not a value.
     # POSTGRES_PASSWORD: postgres is a value: only the name's last or secret word is a label.
     plain = re.sub(r"[^a-z0-9]", "", value.lower())
     words = [w.lower() for w in name_words(name)]
+    if config_file:
+        # A Secret's `password: "pass"` is the value; configuration files hold no form labels
+        # (translation catalogues are left out before this).
+        return plain not in {"".join(words), words[-1]}
     return plain not in {"".join(words), words[-1], *_LABEL_WORDS}
 
 
@@ -449,15 +485,19 @@ def _keyword_signals(path: str, lang: str | None, number: int, line: str) -> lis
     candidates = [(m["name"], m["value"]) for m in _QUOTED_ASSIGNMENT.finditer(line)]
     if bare and (assignment := _BARE_ASSIGNMENT.match(line)):
         candidates.append((assignment["name"], assignment["value"]))
+    env_lookup = bool(_ENV_LOOKUP.search(line))
+    if env_lookup:  # `x or "y"` elsewhere is a condition, not a setting's fallback
+        candidates += [(m["name"], m["value"]) for m in _LITERAL_FALLBACK.finditer(line)]
+    candidates += [(m["name"], m["value"]) for m in _NAME_VALUE_ARGUMENTS.finditer(line)]
     if ";" in line:
         candidates += [("Password", m["value"]) for m in _CONNECTION_STRING_PASSWORD.finditer(line)]
-    env_lookup = bool(_ENV_LOOKUP.search(line))
-    labels = bool(_LABEL_FILE.search(path))
+    # Translation catalogues and prose: only a strong credential counts there.
+    labels = bool(_LABEL_FILE.search(path)) or bool(_DOCUMENT_FILE.search(path))
     for name, value in candidates:
         if not is_secret_name(name):
             continue
         strong = looks_like_credential(value)
-        if not strong and (labels or not is_working_password(name, value)):
+        if not strong and (labels or not is_working_password(name, value, bare)):
             continue
         if env_lookup:
             # os.getenv("SECRET_KEY", "dev-secret"): the fallback ships wherever the variable

@@ -52,6 +52,7 @@ LANGUAGES_BY_EXTENSION = {
     ".xml": "xml",
     ".tf": "hcl",
     ".bicep": "bicep",
+    ".prisma": "prisma",
 }
 LANGUAGES_BY_NAME = {
     "Dockerfile": "dockerfile",
@@ -60,6 +61,7 @@ LANGUAGES_BY_NAME = {
     "Jenkinsfile": "groovy",
     "Gemfile": "ruby",
     "Rakefile": "ruby",
+    "www": "javascript",  # Express generator's bin/www start script
 }
 PROGRAMMING_LANGUAGES = frozenset(
     {

@@ -4,6 +4,16 @@
 {"client": library, "service": "postgres"|"mysql"|"sql"|"redis"|"mongodb"|"queue"|...}``.
 ``backing.django-database``: the ``ENGINE`` of a Django ``DATABASES`` entry in a settings
 module, ``detail = {"engine": "sqlite3"|"postgresql"|...}``.
+``backing.declared-database``: a database named once for the application in a framework's own
+file (Rails ``config/database.yml`` adapter, Prisma datasource provider, Laravel's default
+``DB_CONNECTION``), ``detail = {"engine": "postgres"|"mysql"|"sqlite"|...}``.
+``backing.sqlite-url``: a ``sqlite:///`` URL literal in code (a fallback or a default).
+``backing.local-url``: a server database URL on this machine in code (``postgres://...@localhost``,
+a default for development), ``detail = {"scheme": "postgresql"|...}``; and a ``docker run`` of a
+database image in a shell script (a developer's database), ``detail = {"image": name}``.
+``backing.aspire-resource``: a .NET Aspire AppHost resource (``builder.AddPostgres("db")``),
+which runs as a container locally and is provisioned on deployment,
+``detail = {"service": "postgres"|"redis"|...}``.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ _NODE_PACKAGES = {
     r"pg|pg-promise|postgres|@neondatabase/serverless": "postgres", r"mysql2?": "mysql",
     r"mongoose|mongodb": "mongodb", r"redis|ioredis|connect-redis": "redis",
     r"amqplib|amqp-connection-manager": "queue", r"bullmq|bull|bee-queue": "redis",
+    r"@aws-sdk/client-dynamodb|@aws-sdk/lib-dynamodb": "dynamodb",
     r"kafkajs|node-rdkafka": "kafka", r"sequelize|typeorm|@prisma/client|knex|@mikro-orm/core"
     r"|drizzle-orm/\w+|objection": "sql", r"@elastic/elasticsearch|@opensearch-project/opensearch":
     "search", r"memcached|memjs": "memcached", r"cassandra-driver": "cassandra",
@@ -75,6 +86,7 @@ _PHP_USES = {
     r"\b(MongoDB\\Client)\b": "mongodb",
     r"\b(PhpAmqpLib)\\": "queue",
 }  # fmt: skip
+_JS_USES = {r"\bnew\s+(AWS\.DynamoDB)(?:\.DocumentClient)?\(": "dynamodb"}
 _RUBY_USES = {r"<\s*(ActiveRecord::Base)\b|\b(ApplicationRecord)\s*<": "sql"}
 _ELIXIR_USES = {r"\buse\s+(Ecto\.Repo)\b": "sql", r"\b(Redix)\.start_link\(": "redis"}
 
@@ -90,9 +102,12 @@ _FAMILY_FORMS: dict[frozenset[str], list[tuple[str, str]]] = {
         *_alternatives(_PY_MODULES, r"^\s*(?:from|import)\s+({})(?:\.[\w.]+)?(?:\s|,|$)"),
         *_PYTHON_USES.items(),
     ],
-    frozenset({"javascript", "typescript"}): _alternatives(
-        _NODE_PACKAGES, rf"(?:\brequire\(\s*|\bfrom\s+|^\s*import\s+){_Q}({{}}){_Q}"
-    ),
+    frozenset({"javascript", "typescript"}): [
+        *_alternatives(
+            _NODE_PACKAGES, rf"(?:\brequire\(\s*|\bfrom\s+|^\s*import\s+){_Q}({{}}){_Q}"
+        ),
+        *_JS_USES.items(),
+    ],
     frozenset({"go"}): _alternatives(_GO_IMPORTS, r"^\s*(?:[\w.]+\s+)?\"({})(?:/[\w./-]*)?\""),
     frozenset({"java", "kotlin", "scala", "groovy"}): _alternatives(
         _JVM_IMPORTS, r"^\s*import\s+(?:static\s+)?({})\b"
@@ -135,7 +150,93 @@ def _engine_detail(match: re.Match[str], line: str) -> dict | None:
     return {"engine": match.group("engine") or match.group("ext")}
 
 
+# Adapter / provider / connection names -> the kind the parity check compares.
+_ENGINE_KINDS = {
+    "postgresql": "postgres", "postgres": "postgres", "postgis": "postgres", "pgsql": "postgres",
+    "cockroachdb": "postgres", "mysql": "mysql", "mysql2": "mysql", "trilogy": "mysql",
+    "mariadb": "mysql", "sqlite": "sqlite", "sqlite3": "sqlite", "sqlserver": "sqlserver",
+    "sqlsrv": "sqlserver", "mongodb": "mongodb",
+}  # fmt: skip
+_ENGINE_NAMES = "|".join(sorted(_ENGINE_KINDS, key=len, reverse=True))
+
+
+_ASPIRE_KINDS = {
+    "Postgres": "postgres", "AzurePostgresFlexibleServer": "postgres", "Redis": "redis",
+    "AzureRedis": "redis", "RabbitMQ": "queue", "SqlServer": "sqlserver", "AzureSqlServer":
+    "sqlserver", "MySql": "mysql", "MongoDB": "mongodb", "Kafka": "kafka",
+}  # fmt: skip
+
+
+def _aspire_detail(match: re.Match[str], line: str) -> dict | None:
+    return {"service": _ASPIRE_KINDS[match.group("resource")]}
+
+
+def _declared_detail(match: re.Match[str], line: str) -> dict | None:
+    return {"engine": _ENGINE_KINDS[match.group("engine").lower()]}
+
+
 RULES = [
+    SignalRule(
+        id="backing.declared-database",
+        languages=frozenset({"yaml"}),
+        pattern=rf"^\s*adapter:\s*[\"']?(?P<engine>{_ENGINE_NAMES})[\"']?\s*$",
+        detail=_declared_detail,
+        files=r"(^|/)config/database\.ya?ml$",
+    ),
+    SignalRule(
+        id="backing.declared-database",
+        languages=frozenset({"prisma"}),
+        pattern=rf"^\s*provider\s*=\s*\"(?P<engine>{_ENGINE_NAMES})\"",
+        detail=_declared_detail,
+    ),
+    SignalRule(
+        id="backing.declared-database",
+        languages=frozenset({"php"}),
+        pattern=rf"env\(\s*{_Q}DB_CONNECTION{_Q}\s*,\s*{_Q}(?P<engine>{_ENGINE_NAMES}){_Q}",
+        detail=_declared_detail,
+        files=r"(^|/)config/database\.php$",
+    ),
+    SignalRule(
+        id="backing.aspire-resource",
+        languages=frozenset({"csharp"}),
+        pattern=rf"\.Add(?P<resource>{'|'.join(sorted(_ASPIRE_KINDS, key=len, reverse=True))})\(",
+        detail=_aspire_detail,
+    ),
+    SignalRule(
+        id="backing.local-url",
+        languages=frozenset(
+            {
+                "python",
+                "javascript",
+                "typescript",
+                "ruby",
+                "go",
+                "php",
+                "java",
+                "kotlin",
+                "rust",
+                "csharp",
+                "elixir",
+            }
+        ),
+        pattern=r"""["'`](?P<scheme>postgres(?:ql)?|mysql|mariadb|redis|mongodb)(?:\+\w+)?://"""
+        r"""[^"'`\s]{0,200}?(?:@|//)(?:localhost|127\.0\.0\.1)[:/"'`]""",
+        detail=lambda match, line: {"scheme": match.group("scheme").lower()},
+    ),
+    SignalRule(
+        id="backing.local-url",
+        languages=frozenset({"shell"}),
+        # `docker run ... postgres:16`, or the image on the last line of a continued docker run
+        # (`  postgres -N 1000`): either way a developer's machine runs that database.
+        pattern=r"(?:docker\s+run\b.*\s|^\s+)(?P<image>(?:[\w.-]+/)*(?:postgres|postgis|mysql|"
+        r"mariadb|redis|mongo))(?::[\w.-]+)?(?:\s+-[-\w].*|\s*\\)?\s*$",
+        detail=lambda match, line: {"image": match.group("image")},
+    ),
+    SignalRule(
+        id="backing.sqlite-url",
+        languages=frozenset({"python", "javascript", "typescript", "ruby", "go", "php"}),
+        pattern=rf"{_Q}sqlite(?:3)?(?:\+\w+)?:///",
+    ),
     *(_client_rule(languages, forms) for languages, forms in _FAMILY_FORMS.items()),
     SignalRule(
         id="backing.django-database",

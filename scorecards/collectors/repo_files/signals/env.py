@@ -218,7 +218,19 @@ def _framework_detail(match: re.Match[str], line: str) -> dict | None:
 
 _CONFIG_LANGUAGES = frozenset({"properties", "yaml"})
 
+
+def _prisma_detail(match: re.Match[str], line: str) -> dict | None:
+    return {"name": match.group("name"), "default": False}
+
+
 RULES = [
+    # Prisma schema: `url = env("DATABASE_URL")` in a datasource block.
+    SignalRule(
+        id="env.read",
+        languages=frozenset({"prisma"}),
+        pattern=r"""^\s*(?:url|directUrl|shadowDatabaseUrl)\s*=\s*env\(\s*"(?P<name>[A-Za-z_]\w*)"\s*\)""",
+        detail=_prisma_detail,
+    ),
     *(
         SignalRule(
             id="env.read",
