@@ -52,7 +52,8 @@ EXCERPT_LENGTH = 160
 # argument separator or a fallback operator.
 # Searched in the lower-cased text: "(?i)" makes this pattern much slower.
 _KEYWORD_CANDIDATE = re.compile(
-    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]{0,100}+[\"'\])]*[ \t]*(?::=|=>|=|:|,|\|\||\?\?|or )"
+    r"(?:pass|pwd|secret|token|key|credential)[\w.$-]{0,100}+[\"'\])]*[ \t]*"
+    r"(?::=|=>|=|:|,|\|\||\?\?|or )"
 )
 _PLACEHOLDER = re.compile(
     r"(?i)(change[-_ ]?me|your[-_ ]|<[^>]*>|\$\{|\$\(|%\(|\{\{|\{[a-z_]*\}|xxx|\*\*\*|"
@@ -76,7 +77,7 @@ _QUOTED_ASSIGNMENT = re.compile(
 # process.env.JWT_SECRET || 'dev', os.environ.get('SECRET_KEY') or 'dev', $x ?? 'dev': the
 # literal is what the setting holds wherever the variable is unset.
 _LITERAL_FALLBACK = re.compile(
-    r"""(?P<name>[A-Za-z_$][\w$-]*+)["'`]?\s*[)\]]?\s*(?:\|\||\?\?|\bor\b|\?:)\s*"""
+    r"""(?<![\w$-])(?P<name>[A-Za-z_$][\w$-]*+)["'`]?\s*[)\]]?\s*(?:\|\||\?\?|\bor\b|\?:)\s*"""
     r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
 )
 # viper.SetDefault("jwt-secret", "x"), os.environ.setdefault("SECRET_KEY", "x"): a setter
@@ -127,7 +128,7 @@ _NOT_A_PASSWORD = frozenset(
 _DOCUMENT_FILE = re.compile(r"\.(md|markdown|mdx|rst|adoc|asciidoc|txt|html?)$", re.IGNORECASE)
 # path/to/key.json, secrets/db.pem: a file holding the secret, not the secret.
 _FILE_PATH_VALUE = re.compile(
-    r"[\w.-]*/[\w./-]*\.[A-Za-z][A-Za-z0-9]{0,4}|[\w-]+\.(json|pem|key|crt|p12|jks|ya?ml|txt|env)"
+    r"^(?:[\w.-]*+/[\w./-]*\.[A-Za-z][A-Za-z0-9]{0,4}|[\w-]++\.(json|pem|key|crt|p12|jks|ya?ml|txt|env))"
 )
 _LABEL_WORDS = frozenset(
     {"password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "credentials"}

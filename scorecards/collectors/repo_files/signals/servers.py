@@ -84,7 +84,7 @@ def _server_detail(match: re.Match[str], line: str) -> dict | None:
     if server == "node_listen" and not re.search(r"\.listen\(\s*[\w\"'`{(]", rest):
         return None  # `.listen()` with nothing to bind (event emitters, watchers)
     # gin's Run() with no address listens on $PORT (":8080" when unset).
-    gin_default = server == "gin" and re.match(r"[\w.]*\.Run\(\s*\)", rest) is not None
+    gin_default = server == "gin" and re.match(r"^(?:\w++\.)*+Run\(\s*\)", rest) is not None
     return {
         "server": server,
         "port": _literal_port(server, rest),
