@@ -10,7 +10,8 @@ Bicep ``minReplicas: 2``), ``detail = {"how": form}``.
 ``deploy.code.health``: a health check of the service (container ``healthCheck``, target group
 ``configureHealthCheck``, a load-balanced pattern's default check, Container App ``probes``).
 ``admin.startup-migration``: code that migrates the database when the app starts
-(EF Core ``Database.Migrate()``, TypeORM ``migrationsRun: true``).
+(EF Core ``Database.Migrate()``/``EnsureCreated()``, TypeORM ``migrationsRun``/``synchronize``,
+GORM ``AutoMigrate``, Spring ``spring.sql.init.mode=always`` or Hibernate ``ddl-auto``).
 """
 
 from __future__ import annotations
@@ -70,7 +71,17 @@ RULES = [
     ),
     SignalRule(
         id="admin.startup-migration",
-        languages=frozenset({"csharp", "typescript", "javascript"}),
-        pattern=r"\.Database\.Migrate(?:Async)?\(\s*\)|\bmigrationsRun\s*:\s*true\b",
+        languages=frozenset({"csharp", "typescript", "javascript", "go"}),
+        pattern=r"\.Database\.(?:Migrate|EnsureCreated)(?:Async)?\(\s*\)|"
+        r"\bmigrationsRun\s*:\s*true\b|\bsynchronize\s*:\s*true\b|\bsequelize\.sync\(|"
+        r"\.AutoMigrate\(",
+    ),
+    # Spring Boot creating or updating the schema whenever the application starts.
+    SignalRule(
+        id="admin.startup-migration",
+        languages=frozenset({"properties", "yaml"}),
+        pattern=r"\bspring\.sql\.init\.mode\s*[=:]\s*always\b|"
+        r"\bspring\.datasource\.initialization-mode\s*[=:]\s*always\b|"
+        r"\bddl-auto\s*[=:]\s*(?:update|create|create-drop)\b",
     ),
 ]

@@ -1,0 +1,174 @@
+"""Shapes from real repositories that the deploy-side checks misjudged (issue 19), each rule with
+a passing and a failing project written as such projects are written."""
+
+from __future__ import annotations
+
+from scorecards.checks.results import Status
+from tests.checks.test_decisions_deploy import check, locators
+
+# --- admin.one-off ---------------------------------------------------------------------------
+
+GO_MAIN = """
+    package main
+
+    import "github.com/example/shop/store"
+
+    func migrate(db *store.DB) {
+    \tdb.AutoMigrate(&store.Order{})
+    }
+
+    func main() {
+    \tdb := store.Open()
+    \tmigrate(db)
+    \tstore.Serve(db)
+    }
+"""
+
+
+def test_gorm_automigrate_in_main_fails_admin_one_off(tmp_path):
+    files = {"go.mod": "module github.com/example/shop\n\ngo 1.22\n", "main.go": GO_MAIN}
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["main.go:6"]
+
+
+def test_gorm_automigrate_in_a_test_does_not_count(tmp_path):
+    files = {
+        "go.mod": "module github.com/example/shop\n\ngo 1.22\n",
+        "main.go": "package main\n\nfunc main() {}\n",
+        "store/store_test.go": "package store\n\nfunc setup() { db.AutoMigrate(&Order{}) }\n",
+    }
+    assert check(tmp_path, files, "admin.one-off").status == Status.UNKNOWN
+
+
+def test_ef_core_ensure_created_at_startup_fails(tmp_path):
+    files = {
+        "src/Shop/Program.cs": """
+            var builder = WebApplication.CreateBuilder(args);
+            var app = builder.Build();
+            using (var scope = app.Services.CreateScope())
+            {
+                scope.ServiceProvider.GetRequiredService<ShopContext>()
+                    .Database.EnsureCreated();
+            }
+            app.Run();
+        """,
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["src/Shop/Program.cs:6"]
+
+
+def test_spring_sql_init_always_fails(tmp_path):
+    files = {
+        "src/main/resources/application-mysql.properties": (
+            "spring.datasource.url=${MYSQL_URL}\n# the schema script is idempotent\n"
+            "spring.sql.init.mode=always\n"
+        ),
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["src/main/resources/application-mysql.properties:3"]
+
+
+GRADLE_FLYWAY = """
+    plugins { id 'org.springframework.boot' version '3.3.1' }
+    dependencies {
+        implementation 'org.springframework.boot:spring-boot-starter-web:3.3.1'
+        implementation 'org.flywaydb:flyway-core:10.15.0'
+    }
+"""
+
+
+def test_spring_boot_with_flyway_migrates_at_startup(tmp_path):
+    files = {
+        "build.gradle": GRADLE_FLYWAY,
+        "src/main/resources/db/migration/V1__create_orders.sql": "CREATE TABLE orders (id int);\n",
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert "Spring Boot" in result.evidence[0].excerpt
+
+
+RAILS_MIGRATION = "class CreateOrders < ActiveRecord::Migration[7.1]\nend\n"
+
+
+def test_rails_migrations_are_applied_by_a_one_off_command(tmp_path):
+    files = {
+        "Gemfile": "source 'https://rubygems.org'\ngem 'rails', '7.1.3'\n",
+        "db/migrate/20240101000000_create_orders.rb": RAILS_MIGRATION,
+        "Procfile": "web: bundle exec puma -C config/puma.rb\n",
+    }
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.PASS
+    assert "rails db:migrate" in result.evidence[0].excerpt
+
+
+def test_rails_migrations_in_the_web_line_still_fail(tmp_path):
+    files = {
+        "Gemfile": "source 'https://rubygems.org'\ngem 'rails', '7.1.3'\n",
+        "db/migrate/20240101000000_create_orders.rb": RAILS_MIGRATION,
+        "Procfile": "web: bundle exec rails db:migrate && bundle exec puma -C config/puma.rb\n",
+    }
+    assert check(tmp_path, files, "admin.one-off").status == Status.FAIL
+
+
+INIT_MIGRATE = """
+    apiVersion: apps/v1
+    kind: {kind}
+    metadata:
+      name: shop
+    spec:
+      template:
+        spec:
+          initContainers:
+            - name: migrate
+              image: shop-image
+              command: ["./admin", "migrate-seed"]
+          containers:
+            - name: shop
+              image: shop-image
+"""
+
+
+def test_a_migrating_init_container_of_a_deployment_fails(tmp_path):
+    files = {"k8s/shop.yaml": INIT_MIGRATE.format(kind="Deployment")}
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.FAIL
+    assert "migrate-seed" in result.evidence[0].excerpt
+
+
+def test_a_migrating_job_passes(tmp_path):
+    files = {"k8s/shop.yaml": INIT_MIGRATE.format(kind="Job")}
+    assert check(tmp_path, files, "admin.one-off").status == Status.PASS
+
+
+LARAVEL = {
+    "composer.json": '{"require": {"laravel/framework": "11.9.0"}}\n',
+    "database/migrations/2024_01_01_000000_create_orders_table.php": "<?php\n",
+    "scripts/10-deploy.sh": (
+        "#!/usr/bin/env bash\nphp artisan config:cache\nphp artisan migrate --force\n"
+    ),
+}
+
+
+def test_a_script_that_migrates_without_a_caller_is_unknown(tmp_path):
+    result = check(tmp_path, dict(LARAVEL), "admin.one-off")
+    assert result.status == Status.UNKNOWN
+    assert locators(result) == ["scripts/10-deploy.sh:3"]
+
+
+def test_a_workflow_running_the_script_in_a_throwaway_container_passes(tmp_path):
+    files = dict(LARAVEL)
+    files[".github/workflows/deploy.yml"] = """
+        on: {push: {branches: [main]}}
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker compose -f compose.yml run --rm app bash scripts/10-deploy.sh
+              - run: docker compose -f compose.yml up -d
+    """
+    result = check(tmp_path, files, "admin.one-off")
+    assert result.status == Status.PASS
+    assert ".github/workflows/deploy.yml:6" in locators(result)
