@@ -284,9 +284,16 @@ def _subchart_name(ctx: CheckContext, path: str) -> str | None:
     return parent[1] if parent else None
 
 
+# Folders of optional add-ons a user may apply on top of the app's manifests (decision 8):
+# `extras/`, `addons/`, Kustomize `components/` switched on per overlay.
+OPTIONAL_ADDONS = re.compile(r"(?i)(?:^|/)(?:extras?|add-?ons?|optional|contrib|components)/")
+
+
 def not_the_app(ctx: CheckContext, workload: dict) -> str | None:
     """Why a workload does not count against the app for probes and autoscaling, or None:
-    a load generator, a test hook, or an off-the-shelf database/cache/broker."""
+    an optional add-on, a load generator, a test hook, or an off-the-shelf database/cache/broker."""
+    if OPTIONAL_ADDONS.search(workload["path"]):
+        return "an optional add-on"
     obj = workload["object"]
     metadata = obj.get("metadata") or {}
     annotations = metadata.get("annotations") or {}

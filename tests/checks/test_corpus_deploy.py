@@ -172,3 +172,131 @@ def test_a_workflow_running_the_script_in_a_throwaway_container_passes(tmp_path)
     result = check(tmp_path, files, "admin.one-off")
     assert result.status == Status.PASS
     assert ".github/workflows/deploy.yml:6" in locators(result)
+
+
+# --- concurrency.autoscaling -----------------------------------------------------------------
+
+SAM = """
+    AWSTemplateFormatVersion: '2010-09-09'
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      ListOrdersFunction:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.12
+          Handler: orders.list_handler
+"""
+PROVISIONED = """
+          AutoPublishAlias: live
+          ProvisionedConcurrencyConfig:
+            ProvisionedConcurrentExecutions: 5
+"""
+
+
+def test_lambda_functions_without_concurrency_fail_autoscaling(tmp_path):
+    result = check(tmp_path, {"template.yaml": SAM}, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["template.yaml:4"]
+
+
+def test_lambda_with_provisioned_concurrency_passes(tmp_path):
+    files = {"template.yaml": SAM.rstrip("\n") + PROVISIONED}
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.PASS
+    assert "ProvisionedConcurrencyConfig" in result.evidence[0].excerpt
+
+
+def test_serverless_framework_reserved_concurrency_passes(tmp_path):
+    files = {
+        "serverless.yml": """
+            service: orders
+            provider: {name: aws, runtime: nodejs20.x}
+            functions:
+              list:
+                handler: handler.list
+                reservedConcurrency: 20
+        """,
+    }
+    assert check(tmp_path, files, "concurrency.autoscaling").status == Status.PASS
+
+
+DO_SPEC = """
+    name: shop
+    region: ams
+    services:
+      - name: shop
+        dockerfile_path: Dockerfile
+        github:
+          branch: main
+          repo: example/shop
+        http_port: 8080
+        instance_count: {count}
+"""  # the line of instance_count: 10
+
+
+def test_a_digitalocean_spec_with_one_instance_fails(tmp_path):
+    files = {"spec.yaml": DO_SPEC.format(count=1), "Dockerfile": "FROM rust:1.79.0\n"}
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["spec.yaml:10"]
+
+
+def test_a_digitalocean_spec_with_three_instances_passes(tmp_path):
+    files = {"spec.yaml": DO_SPEC.format(count=3), "Dockerfile": "FROM rust:1.79.0\n"}
+    assert check(tmp_path, files, "concurrency.autoscaling").status == Status.PASS
+
+
+def test_a_heroku_button_without_formation_fails(tmp_path):
+    files = {
+        "Procfile": "web: gunicorn shop.wsgi\n",
+        "app.json": '{"name": "Shop", "description": "Deploy the shop to Heroku"}\n',
+        "requirements.txt": "gunicorn==22.0.0\n",
+    }
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["app.json:1"]
+
+
+def test_a_heroku_formation_of_two_web_dynos_passes(tmp_path):
+    files = {
+        "Procfile": "web: gunicorn shop.wsgi\n",
+        "app.json": '{"name": "Shop", "formation": {"web": {"quantity": 2, "size": "basic"}}}\n',
+        "requirements.txt": "gunicorn==22.0.0\n",
+    }
+    assert check(tmp_path, files, "concurrency.autoscaling").status == Status.PASS
+
+
+K8S_APP = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: frontend
+    spec:
+      template:
+        spec:
+          containers:
+            - name: frontend
+              image: example/frontend:1.4.2
+"""
+HPA = """
+    apiVersion: autoscaling/v2
+    kind: HorizontalPodAutoscaler
+    metadata:
+      name: frontend
+    spec:
+      scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: frontend}
+      minReplicas: 2
+      maxReplicas: 6
+"""
+
+
+def test_an_hpa_among_optional_extras_does_not_scale_the_app(tmp_path):
+    files = {"kubernetes-manifests/frontend.yaml": K8S_APP, "extras/hpa/frontend.yaml": HPA}
+    result = check(tmp_path, files, "concurrency.autoscaling")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["kubernetes-manifests/frontend.yaml:5"]
+
+
+def test_an_hpa_beside_the_app_scales_it(tmp_path):
+    files = {"kubernetes-manifests/frontend.yaml": K8S_APP, "kubernetes-manifests/hpa.yaml": HPA}
+    assert check(tmp_path, files, "concurrency.autoscaling").status == Status.PASS

@@ -6,7 +6,8 @@ for a named registry image (``ContainerImage.fromRegistry("nginx:latest")``) or
 ``{"how": "asset"}`` for one the pipeline builds (``fromAsset``, ``DockerImageAsset``).
 ``deploy.code.service``: a long-running service construct (ECS service, Container App).
 ``deploy.code.scaling``: horizontal scaling (``autoScaleTaskCount``, ``desiredCount: 3``,
-Bicep ``minReplicas: 2``), ``detail = {"how": form}``.
+Bicep ``minReplicas: 2``, a Lambda's reserved or provisioned concurrency),
+``detail = {"how": form}``.
 ``deploy.code.health``: a health check of the service (container ``healthCheck``, target group
 ``configureHealthCheck``, a load-balanced pattern's default check, Container App ``probes``).
 ``admin.startup-migration``: code that migrates the database when the app starts
@@ -60,7 +61,9 @@ RULES = [
         pattern=r"(?P<task_count>\bauto_?[Ss]cale_?[Tt]ask_?[Cc]ount\(|\bAutoScaleTaskCount\()"
         r"|(?P<desired>\bdesired_?[Cc]ount\s*[:=]\s*(?:[2-9]|\d{2,})\b)"
         r"|(?P<replicas>\bminReplicas\s*:\s*(?:[2-9]|\d{2,})\b|\bmaxReplicas\s*:\s*(?:[2-9]|\d{2,})\b)"
-        r"|(?P<autoscale>\bMicrosoft\.Insights/autoscalesettings@)",
+        r"|(?P<autoscale>\bMicrosoft\.Insights/autoscalesettings@)"
+        r"|(?P<lambda_concurrency>\b(?:reserved|provisioned)_?[Cc]oncurrent_?[Ee]xecutions\s*[:=]"
+        r"\s*\d)",
         detail=_named,
     ),
     SignalRule(
