@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import platforms
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -504,7 +505,14 @@ def _cfn_parameter_evidence(ctx: CheckContext) -> tuple[list[Evidence], list[Evi
             if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
                 continue
             params = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
-            env = [p for p in params if _ENV_PARAMETER.match(str(p))]
+            # A parameter read from the account's SSM Parameter Store takes each environment's
+            # value where the stack is deployed.
+            env = [p for p in params if _ENV_PARAMETER.match(str(p))] + [
+                p
+                for p, spec in params.items()
+                if isinstance(spec, dict)
+                and str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value")
+            ]
             if env:
                 good.append(
                     ctx.evidence(
@@ -591,6 +599,16 @@ def _platform_evidence(ctx: CheckContext) -> list[Evidence]:
     stacks = d.has_path(ctx, _PULUMI_STACK.pattern)
     if len(stacks) >= 2:
         return [ctx.evidence(p, None, "Pulumi stack") for p in stacks]
+    bicep = [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "Bicep environment parameter")
+        for s in d.signals(ctx, "deploy.code.env-parameter")
+        if not d.is_non_production_path(s["path"])
+    ]
+    if bicep:
+        return bicep
+    specs = _platform_specs(ctx)
+    if len(specs) >= 2 and any(_named_for_environment(p) for p in specs):
+        return [ctx.evidence(p, None, "platform spec per environment") for p in specs]
     for document in d.documents(ctx, "platform"):
         if document["path"].rsplit("/", 1)[-1] != "cdk.json":
             continue
@@ -624,8 +642,43 @@ def _copies_per_environment(ctx: CheckContext) -> list[Evidence]:
     return []
 
 
+def _platform_specs(ctx: CheckContext) -> list[str]:
+    return [
+        doc["path"]
+        for doc in d.documents(ctx, "platform")
+        if doc["path"].rsplit("/", 1)[-1] != "cdk.json"
+        and not d.is_non_production_path(doc["path"])
+        and any(s["path"] == doc["path"] for s in platforms.platform_services(ctx))
+    ]
+
+
+def _named_for_environment(path: str) -> bool:
+    """``deploy/staging/spec.yaml``, ``render.production.yaml``."""
+    return any(_ENV_WORDS.match(part) for part in re.split(r"[/._-]", path))
+
+
+def _single_definitions(ctx: CheckContext) -> list[Evidence]:
+    """Deploy definitions that exist once, with nothing to vary per environment: an app
+    platform spec, a Procfile, a compose file that is the deploy manifest, a CDK app whose
+    context names no environment."""
+    found = [
+        ctx.evidence(p, None, "one platform spec for every environment")
+        for p in _platform_specs(ctx)[:1]
+    ]
+    procfiles = d.procfile_processes(ctx)
+    if procfiles and not found:
+        found.append(ctx.evidence(procfiles[0]["path"], None, "one Procfile, no environments"))
+    compose = d.deploy_compose_services(ctx)
+    if compose:
+        found.append(ctx.evidence(compose[0]["path"], None, "one compose deploy file"))
+    cdk = [doc["path"] for doc in d.documents(ctx, "platform") if doc["path"].endswith("cdk.json")]
+    if cdk:
+        found.append(ctx.evidence(cdk[0], None, "CDK app without per-environment context"))
+    return found
+
+
 def _unparameterised(ctx: CheckContext) -> list[Evidence]:
-    found = []
+    found = _single_definitions(ctx)
     plain_k8s = [doc for doc in d.documents(ctx, "k8s")]
     if plain_k8s:
         found.append(

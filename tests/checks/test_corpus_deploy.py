@@ -300,3 +300,86 @@ def test_an_hpa_among_optional_extras_does_not_scale_the_app(tmp_path):
 def test_an_hpa_beside_the_app_scales_it(tmp_path):
     files = {"kubernetes-manifests/frontend.yaml": K8S_APP, "kubernetes-manifests/hpa.yaml": HPA}
     assert check(tmp_path, files, "concurrency.autoscaling").status == Status.PASS
+
+
+# --- parity.multi-env-iac --------------------------------------------------------------------
+
+BICEP = """
+    targetScope = 'subscription'
+
+    @minLength(1)
+    param {param} string
+    param location string
+
+    resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {{
+      name: 'rg-shop'
+      location: location
+    }}
+"""
+
+
+def test_a_bicep_template_taking_the_environment_name_passes(tmp_path):
+    files = {"infra/main.bicep": BICEP.format(param="environmentName")}
+    result = check(tmp_path, files, "parity.multi-env-iac")
+    assert result.status == Status.PASS
+    assert locators(result) == ["infra/main.bicep:4"]
+
+
+def test_a_render_blueprint_alone_is_one_definition_for_every_environment(tmp_path):
+    files = {
+        "render.yaml": """
+            services:
+              - type: web
+                name: shop
+                runtime: python
+                buildCommand: pip install -r requirements.txt
+                startCommand: gunicorn shop.wsgi
+        """,
+        "requirements.txt": "gunicorn==22.0.0\n",
+    }
+    result = check(tmp_path, files, "parity.multi-env-iac")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["render.yaml"]
+
+
+def test_a_platform_spec_per_environment_passes(tmp_path):
+    files = {
+        "deploy/staging/spec.yaml": DO_SPEC.format(count=1),
+        "deploy/production/spec.yaml": DO_SPEC.format(count=3),
+        "Dockerfile": "FROM rust:1.79.0\n",
+    }
+    result = check(tmp_path, files, "parity.multi-env-iac")
+    assert result.status == Status.PASS
+    assert len(result.evidence) == 2
+
+
+def test_one_platform_spec_fails_multi_env(tmp_path):
+    files = {"deploy/spec.yaml": DO_SPEC.format(count=3), "Dockerfile": "FROM rust:1.79.0\n"}
+    assert check(tmp_path, files, "parity.multi-env-iac").status == Status.FAIL
+
+
+def test_a_procfile_alone_fails_multi_env(tmp_path):
+    files = {"Procfile": "web: gunicorn shop.wsgi\n", "requirements.txt": "gunicorn==22.0.0\n"}
+    result = check(tmp_path, files, "parity.multi-env-iac")
+    assert result.status == Status.FAIL
+    assert locators(result) == ["Procfile"]
+
+
+def test_ssm_parameters_vary_a_sam_template_per_environment(tmp_path):
+    template = """
+        AWSTemplateFormatVersion: '2010-09-09'
+        Transform: AWS::Serverless-2016-10-31
+        Parameters:
+          UserPoolArn:
+            Type: 'AWS::SSM::Parameter::Value<String>'
+            Default: '/shop/auth/user-pool-arn'
+        Resources:
+          ListOrders:
+            Type: AWS::Serverless::Function
+            Properties: {Runtime: python3.12, Handler: orders.handler}
+    """
+    assert check(tmp_path, {"template.yaml": template}, "parity.multi-env-iac").status == (
+        Status.PASS
+    )
+    plain = template.replace("'AWS::SSM::Parameter::Value<String>'", "String")
+    assert check(tmp_path, {"template.yaml": plain}, "parity.multi-env-iac").status == (Status.FAIL)

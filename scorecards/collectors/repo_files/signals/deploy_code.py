@@ -10,6 +10,7 @@ Bicep ``minReplicas: 2``, a Lambda's reserved or provisioned concurrency),
 ``detail = {"how": form}``.
 ``deploy.code.health``: a health check of the service (container ``healthCheck``, target group
 ``configureHealthCheck``, a load-balanced pattern's default check, Container App ``probes``).
+``deploy.code.env-parameter``: a Bicep ``param environmentName string``.
 ``admin.startup-migration``: code that migrates the database when the app starts
 (EF Core ``Database.Migrate()``/``EnsureCreated()``, TypeORM ``migrationsRun``/``synchronize``,
 GORM ``AutoMigrate``, Spring ``spring.sql.init.mode=always`` or Hibernate ``ddl-auto``).
@@ -71,6 +72,13 @@ RULES = [
         languages=_IAC,
         pattern=r"\bhealth_?[Cc]heck\s*[:=]\s*(?:\{|\w)|\.configure_?[Hh]ealth_?[Cc]heck\(|"
         r"\bApplicationLoadBalanced(?:Fargate|Ec2)Service\(|\bprobes\s*:\s*\[",
+    ),
+    # A Bicep template that takes the environment as a parameter (azd's `environmentName`).
+    SignalRule(
+        id="deploy.code.env-parameter",
+        languages=frozenset({"bicep"}),
+        pattern=r"^\s*param\s+(?:env|environment|stage)\w*\s+string\b",
+        flags=re.IGNORECASE,
     ),
     SignalRule(
         id="admin.startup-migration",
