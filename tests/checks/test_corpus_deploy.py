@@ -383,3 +383,70 @@ def test_ssm_parameters_vary_a_sam_template_per_environment(tmp_path):
     )
     plain = template.replace("'AWS::SSM::Parameter::Value<String>'", "String")
     assert check(tmp_path, {"template.yaml": plain}, "parity.multi-env-iac").status == (Status.FAIL)
+
+
+# --- disposability.health-probes -------------------------------------------------------------
+
+COMPOSE_DEV = """
+    services:
+      web:
+        build: .
+        healthcheck:
+          test: ["CMD", "curl", "-f", "http://localhost:8080/healthz"]
+"""
+
+
+def test_a_development_compose_healthcheck_does_not_probe_the_k8s_deployment(tmp_path):
+    files = {"k8s/frontend.yaml": K8S_APP, "docker-compose.yml": COMPOSE_DEV}
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.FAIL
+    assert locators(result)[0].startswith("k8s/frontend.yaml")
+
+
+def test_a_compose_healthcheck_counts_when_compose_is_the_deploy_definition(tmp_path):
+    files = {"docker-compose.yml": COMPOSE_DEV, "Dockerfile": "FROM python:3.12.4-slim\n"}
+    assert check(tmp_path, files, "disposability.health-probes").status == Status.PASS
+
+
+def test_a_digitalocean_health_check_is_a_probe(tmp_path):
+    spec = DO_SPEC.format(count=2) + "        health_check:\n          http_path: /health\n"
+    files = {"spec.yaml": spec, "Dockerfile": "FROM rust:1.79.0\n"}
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.PASS
+    assert "health_check" in result.evidence[0].excerpt
+
+
+def test_a_digitalocean_service_without_health_check_fails(tmp_path):
+    files = {"spec.yaml": DO_SPEC.format(count=2), "Dockerfile": "FROM rust:1.79.0\n"}
+    assert check(tmp_path, files, "disposability.health-probes").status == Status.FAIL
+
+
+AVM_SITE = """
+    param location string
+
+    module api 'br/public:avm/res/web/site:0.6.0' = {{
+      name: 'api'
+      params: {{
+        kind: 'app,linux'
+        location: location
+        serverFarmResourceId: planId
+        siteConfig: {{
+          linuxFxVersion: 'NODE|20-lts'{health}
+        }}
+      }}
+    }}
+"""
+
+
+def test_an_app_service_module_without_health_check_path_fails(tmp_path):
+    files = {"infra/app/api.bicep": AVM_SITE.format(health="")}
+    probes = check(tmp_path, files, "disposability.health-probes")
+    assert probes.status == Status.FAIL
+    assert locators(probes) == ["infra/app/api.bicep:3"]
+    assert check(tmp_path, files, "concurrency.autoscaling").status == Status.FAIL
+
+
+def test_an_app_service_module_with_health_check_path_passes(tmp_path):
+    files = {"infra/app/api.bicep": AVM_SITE.format(health="\n      healthCheckPath: '/health'")}
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.PASS

@@ -54,6 +54,7 @@ RULES = [
         languages=_IAC,
         pattern=r"\b(?:ApplicationLoadBalanced|NetworkLoadBalanced|QueueProcessing)?"
         r"(?:Fargate|Ec2)Service\(|\bMicrosoft\.App/containerApps@|\bMicrosoft\.Web/sites@|"
+        r"\bavm/res/(?:web/site|app/container-app):|"
         r"\bawsx\.ecs\.FargateService\(",
     ),
     SignalRule(
@@ -71,7 +72,8 @@ RULES = [
         id="deploy.code.health",
         languages=_IAC,
         pattern=r"\bhealth_?[Cc]heck\s*[:=]\s*(?:\{|\w)|\.configure_?[Hh]ealth_?[Cc]heck\(|"
-        r"\bApplicationLoadBalanced(?:Fargate|Ec2)Service\(|\bprobes\s*:\s*\[",
+        r"\bApplicationLoadBalanced(?:Fargate|Ec2)Service\(|\bprobes\s*:\s*\[|"
+        r"\bhealthCheckPath\s*:\s*'",
     ),
     # A Bicep template that takes the environment as a parameter (azd's `environmentName`).
     SignalRule(
