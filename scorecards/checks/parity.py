@@ -26,7 +26,13 @@ _LOCAL_ENV_PATHS = {
     "Nix flake": r"(^|/)flake\.nix$",
     "Devbox": r"(^|/)devbox\.json$",
     "SAM local": r"(^|/)samconfig\.toml$",
+    # .NET Aspire: the AppHost project starts the app with its containers on a developer machine.
+    ".NET Aspire AppHost": r"(^|/)[^/]*\.AppHost/[^/]+\.csproj$",
 }
+# Serverless Framework plugins that emulate the cloud locally.
+_SERVERLESS_LOCAL_PLUGINS = re.compile(
+    r"^serverless-(?:offline|localstack|dynamodb-local|dynamodb|s3-local)(?:-[\w-]+)?$"
+)
 _SAM_LOCAL_INPUTS = re.compile(r"(^|/)(env\.json|events/[^/]+\.json)$")
 
 
@@ -56,7 +62,25 @@ def _sam_local_evidence(ctx: CheckContext) -> list[Evidence]:
     inputs = [p for p in d.paths(ctx) if _SAM_LOCAL_INPUTS.search(p)]
     if sam and inputs:
         return [ctx.evidence(inputs[0], None, "SAM local invoke inputs")]
+    # A SAM template is itself what `sam local start-api` runs on a developer machine.
+    production = [doc for doc in sam if not d.is_non_production_path(doc["path"])]
+    if production:
+        return [ctx.evidence(production[0]["path"], 1, "SAM template (sam local start-api)")]
     return []
+
+
+def _serverless_offline_evidence(ctx: CheckContext) -> list[Evidence]:
+    found = []
+    for document in d.documents(ctx, "serverless"):
+        for entry, data in d.iter_docs(document):
+            plugins = data.get("plugins") if isinstance(data, dict) else None
+            if isinstance(plugins, dict):  # the `plugins: {modules: [...]}` form
+                plugins = plugins.get("modules")
+            for i, plugin in enumerate(plugins if isinstance(plugins, list) else []):
+                if _SERVERLESS_LOCAL_PLUGINS.match(str(plugin)):
+                    line = d.line_of(entry, f"/plugins/{i}")
+                    found.append(ctx.evidence(document["path"], line, f"plugin {plugin}"))
+    return found
 
 
 @check("parity.local-env")
@@ -72,6 +96,10 @@ def local_env(ctx: CheckContext) -> Outcome:
     if sam and "SAM local" not in tools:
         tools.append("SAM local")
         evidence.extend(sam)
+    offline = _serverless_offline_evidence(ctx)
+    if offline:
+        tools.append("Serverless offline")
+        evidence.extend(offline)
     if evidence:
         return Outcome.passed(
             f"A local environment is defined ({', '.join(tools)}).", evidence[:MAX_EVIDENCE]

@@ -450,3 +450,40 @@ def test_an_app_service_module_with_health_check_path_passes(tmp_path):
     files = {"infra/app/api.bicep": AVM_SITE.format(health="\n      healthCheckPath: '/health'")}
     result = check(tmp_path, files, "disposability.health-probes")
     assert result.status == Status.PASS
+
+
+# --- parity.local-env ------------------------------------------------------------------------
+
+SLS = """
+    service: messages
+    provider: {name: aws, runtime: nodejs20.x}
+    functions:
+      list:
+        handler: handler.list
+"""
+
+
+def test_serverless_offline_is_a_local_environment(tmp_path):
+    files = {"serverless.yml": SLS + "    plugins:\n      - serverless-offline\n"}
+    result = check(tmp_path, files, "parity.local-env")
+    assert result.status == Status.PASS
+    assert locators(result) == ["serverless.yml:7"]
+
+
+def test_serverless_without_an_offline_plugin_has_no_local_environment(tmp_path):
+    files = {"serverless.yml": SLS + "    plugins:\n      - serverless-prune-plugin\n"}
+    assert check(tmp_path, files, "parity.local-env").status == Status.FAIL
+
+
+def test_a_sam_template_runs_locally_with_sam_local(tmp_path):
+    result = check(tmp_path, {"template.yaml": SAM}, "parity.local-env")
+    assert result.status == Status.PASS
+    assert locators(result) == ["template.yaml:1"]
+
+
+def test_an_aspire_apphost_is_a_local_environment(tmp_path):
+    files = {
+        "src/Shop.AppHost/Shop.AppHost.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
+        "src/Shop.AppHost/Program.cs": "var app = DistributedApplication.CreateBuilder(args);\n",
+    }
+    assert check(tmp_path, files, "parity.local-env").status == Status.PASS
