@@ -487,3 +487,42 @@ def test_an_aspire_apphost_is_a_local_environment(tmp_path):
         "src/Shop.AppHost/Program.cs": "var app = DistributedApplication.CreateBuilder(args);\n",
     }
     assert check(tmp_path, files, "parity.local-env").status == Status.PASS
+
+
+# --- build.image-tag-immutable ---------------------------------------------------------------
+
+UNTAGGED = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: worker
+    spec:
+      replicas: 2
+      template:
+        spec:
+          containers:
+            - name: worker
+              image: worker
+"""
+
+
+def test_an_image_skaffold_builds_in_a_profile_is_tagged_by_the_pipeline(tmp_path):
+    files = {
+        "k8s/worker.yaml": UNTAGGED,
+        "skaffold.yaml": """
+            apiVersion: skaffold/v4beta1
+            kind: Config
+            profiles:
+              - name: development
+                build:
+                  artifacts:
+                    - image: worker
+                      context: .
+        """,
+    }
+    assert check(tmp_path, files, "build.image-tag-immutable").status == Status.PASS
+
+
+def test_an_untagged_image_nothing_builds_fails(tmp_path):
+    result = check(tmp_path, {"k8s/worker.yaml": UNTAGGED}, "build.image-tag-immutable")
+    assert result.status == Status.FAIL
