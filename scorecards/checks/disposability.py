@@ -66,9 +66,10 @@ def _container_probes(workload: dict) -> list[tuple[dict, bool]]:
     """(container, has a probe) for the app containers of a long-running workload."""
     result = []
     for c in workload["containers"]:
-        if c["init"]:
-            continue
         container = c["container"]
+        # A container with no image is a Kustomize patch fragment, not something that runs.
+        if c["init"] or "image" not in container:
+            continue
         # Helm templates often fill a probe from values (`{{- toYaml .Values.livenessProbe }}`):
         # the key stays with an empty value, which still declares the probe.
         has = any(
@@ -76,6 +77,10 @@ def _container_probes(workload: dict) -> list[tuple[dict, bool]]:
             for key in PROBES
         )
         result.append((c, has))
+    # The pod is probed when its app container is: a sidecar beside it (metrics exporter, proxy)
+    # is ready when the pod's probed container is.
+    if any(has for _, has in result):
+        result = [(c, has) for c, has in result if has]
     return result
 
 

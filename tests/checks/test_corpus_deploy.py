@@ -526,3 +526,83 @@ def test_an_image_skaffold_builds_in_a_profile_is_tagged_by_the_pipeline(tmp_pat
 def test_an_untagged_image_nothing_builds_fails(tmp_path):
     result = check(tmp_path, {"k8s/worker.yaml": UNTAGGED}, "build.image-tag-immutable")
     assert result.status == Status.FAIL
+
+
+PROBED_WITH_SIDECAR = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: sales
+    spec:
+      replicas: 2
+      template:
+        spec:
+          containers:
+            - name: sales
+              image: example/sales:1.4.2
+              readinessProbe:
+                httpGet: {path: /readiness, port: 3000}
+            - name: metrics
+              image: example/metrics:1.4.2
+"""
+DB_STATEFULSET = """
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: ledger-db
+      labels: {tier: db}
+    spec:
+      serviceName: ledger-db
+      template:
+        spec:
+          containers:
+            - name: postgres
+              image: example/ledger-db:1.4.2
+"""
+PATCH = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: sales
+    spec:
+      template:
+        spec:
+          containers:
+            - name: sales
+              resources: {limits: {cpu: "1"}}
+"""
+LOKI = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: loki
+    spec:
+      template:
+        spec:
+          containers:
+            - name: loki
+              image: grafana/loki:3.5.0
+"""
+
+
+def test_a_pod_probed_on_its_app_container_passes_despite_a_sidecar(tmp_path):
+    files = {
+        "k8s/base/sales.yaml": PROBED_WITH_SIDECAR,
+        "k8s/base/ledger-db.yaml": DB_STATEFULSET,
+        "k8s/dev/sales-patch.yaml": PATCH,
+        "k8s/dev/loki.yaml": LOKI,
+    }
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.PASS
+    assert locators(result) == ["k8s/base/sales.yaml:10"]
+
+
+def test_an_unprobed_app_pod_still_fails_beside_a_database(tmp_path):
+    unprobed = PROBED_WITH_SIDECAR.replace(
+        "              readinessProbe:\n                httpGet: {path: /readiness, port: 3000}\n",
+        "",
+    )
+    files = {"k8s/base/sales.yaml": unprobed, "k8s/base/ledger-db.yaml": DB_STATEFULSET}
+    result = check(tmp_path, files, "disposability.health-probes")
+    assert result.status == Status.FAIL
+    assert all(loc.startswith("k8s/base/sales.yaml") for loc in locators(result))
