@@ -477,6 +477,24 @@ def _live_same_image(ctx: CheckContext) -> Outcome:
     return Outcome.unknown("The running Jobs only use housekeeping tool images.")
 
 
+def _admin_init_images(ctx: CheckContext, web: list[dict]) -> list[Evidence]:
+    """Init containers that run an admin command (a migration) with the image of their own
+    workload's app container: the admin task ships in the app's image."""
+    found = []
+    for workload in web:
+        app = {c["container"].get("image") for c in workload["containers"] if not c["init"]}
+        for c in workload["containers"]:
+            command = " ".join(str(p) for p in c["container"].get("command") or [])
+            command += " " + " ".join(str(p) for p in c["container"].get("args") or [])
+            image = c["container"].get("image")
+            if c["init"] and image in app and _MIGRATING_INIT.search(command):
+                line = d.line_of(workload["entry"], f"{c['pointer']}/image")
+                found.append(
+                    ctx.evidence(workload["path"], line, f"init {command.strip()}: {image}")
+                )
+    return found
+
+
 @check("admin.same-image")
 @live_k8s.with_kubernetes(_live_same_image, policy="live")
 def same_image(ctx: CheckContext) -> Outcome:
@@ -489,6 +507,12 @@ def same_image(ctx: CheckContext) -> Outcome:
             return Outcome.passed(
                 "The Procfile release process runs in the app's own slug.",
                 [ctx.evidence(p["path"], p.get("line"), p["command"]) for p in releases][:3],
+            )
+        admin_inits = _admin_init_images(ctx, web)
+        if admin_inits:
+            return Outcome.passed(
+                "The admin init container runs the image of the workload it belongs to.",
+                admin_inits[:3],
             )
         return Outcome.unknown("No Jobs or CronJobs in the repository.")
     if not web:

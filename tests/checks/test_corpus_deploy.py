@@ -606,3 +606,23 @@ def test_an_unprobed_app_pod_still_fails_beside_a_database(tmp_path):
     result = check(tmp_path, files, "disposability.health-probes")
     assert result.status == Status.FAIL
     assert all(loc.startswith("k8s/base/sales.yaml") for loc in locators(result))
+
+
+# --- admin.same-image ------------------------------------------------------------------------
+
+
+def test_a_migrating_init_container_on_the_app_image_is_the_same_image(tmp_path):
+    manifest = INIT_MIGRATE.format(kind="Deployment")
+    result = check(tmp_path, {"k8s/shop.yaml": manifest}, "admin.same-image")
+    assert result.status == Status.PASS
+    assert locators(result) == ["k8s/shop.yaml:10"]
+
+
+def test_an_init_container_on_a_tool_image_says_nothing_of_the_admin_image(tmp_path):
+    manifest = INIT_MIGRATE.format(kind="Deployment").replace(
+        "              image: shop-image\n              command",
+        "              image: busybox:1.36.1\n              command",
+    )
+    assert check(tmp_path, {"k8s/shop.yaml": manifest}, "admin.same-image").status == (
+        Status.UNKNOWN
+    )
