@@ -77,10 +77,6 @@ def _container_probes(workload: dict) -> list[tuple[dict, bool]]:
             for key in PROBES
         )
         result.append((c, has))
-    # The pod is probed when its app container is: a sidecar beside it (metrics exporter, proxy)
-    # is ready when the pod's probed container is.
-    if any(has for _, has in result):
-        result = [(c, has) for c, has in result if has]
     return result
 
 

@@ -528,7 +528,7 @@ def test_an_untagged_image_nothing_builds_fails(tmp_path):
     assert result.status == Status.FAIL
 
 
-PROBED_WITH_SIDECAR = """
+PROBED = """
     apiVersion: apps/v1
     kind: Deployment
     metadata:
@@ -542,8 +542,6 @@ PROBED_WITH_SIDECAR = """
               image: example/sales:1.4.2
               readinessProbe:
                 httpGet: {path: /readiness, port: 3000}
-            - name: metrics
-              image: example/metrics:1.4.2
 """
 DB_STATEFULSET = """
     apiVersion: apps/v1
@@ -585,9 +583,9 @@ LOKI = """
 """
 
 
-def test_a_pod_probed_on_its_app_container_passes_despite_a_sidecar(tmp_path):
+def test_databases_patches_and_observability_servers_are_not_the_app(tmp_path):
     files = {
-        "k8s/base/sales.yaml": PROBED_WITH_SIDECAR,
+        "k8s/base/sales.yaml": PROBED,
         "k8s/base/ledger-db.yaml": DB_STATEFULSET,
         "k8s/dev/sales-patch.yaml": PATCH,
         "k8s/dev/loki.yaml": LOKI,
@@ -598,7 +596,7 @@ def test_a_pod_probed_on_its_app_container_passes_despite_a_sidecar(tmp_path):
 
 
 def test_an_unprobed_app_pod_still_fails_beside_a_database(tmp_path):
-    unprobed = PROBED_WITH_SIDECAR.replace(
+    unprobed = PROBED.replace(
         "              readinessProbe:\n                httpGet: {path: /readiness, port: 3000}\n",
         "",
     )
