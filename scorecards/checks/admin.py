@@ -44,7 +44,7 @@ _NPM_START_SCRIPTS = ("start", "start:prod", "start:production", "prod", "serve"
 # A one-off step of a CI/CD workflow: a migration, or a management command run in a throwaway
 # container (`docker compose run --rm app python manage.py migrate`).
 _CI_ONE_OFF = re.compile(
-    r"\brun\s+--rm\b[^\n]{0,200}?\b(?:manage\.py|artisan|rake|rails|migrate|alembic|flask|npm|npx|node|bin/)"
+    r"\brun\s+--rm\b[^\n]{0,200}?\b(?:manage\.py|artisan|rake|rails|migrate|alembic|flask|npm|npx|node|bin/|scripts?/|\w\.sh\b)"
     r"|\baws\s+ecs\s+run-task\b|\bkubectl\s+(?:create\s+job|run)\b|\bheroku\s+run\b"
 )
 _SCHEDULE_EVENT = re.compile(r"^Schedule(V2)?$")
@@ -232,6 +232,66 @@ def _migrations_in_start_scripts(ctx: CheckContext) -> list[Evidence]:
     ]
 
 
+# Migration tools whose migrations are applied by a command run on purpose (`rails db:migrate`,
+# `php artisan migrate`, `prisma migrate deploy`): when nothing runs them at startup, the
+# framework's command is the one-off admin process (decision 2: framework knowledge).
+FRAMEWORK_MIGRATIONS = {
+    "Rails migrations": "rails db:migrate",
+    "Alembic": "alembic upgrade head",
+    "Django migrations": "manage.py migrate",
+    "Laravel migrations": "php artisan migrate",
+    "Prisma migrations": "prisma migrate deploy",
+}
+# Spring Boot applies Flyway/Liquibase migrations from the classpath as the application starts.
+_SPRING_MIGRATIONS = r"(^|/)src/main/resources/db/(?:migration/V\d[^/]*__[^/]+\.sql|changelog/)"
+_MIGRATING_INIT = re.compile(r"(?i)\bmigrat")
+
+
+def _framework_migrations(ctx: CheckContext) -> list[Evidence]:
+    return [
+        ctx.evidence(path, None, f"{label}, applied by `{FRAMEWORK_MIGRATIONS[label]}`")
+        for label, path in _path_hits(ctx, MIGRATION_PATHS)
+        if label in FRAMEWORK_MIGRATIONS
+    ]
+
+
+def _migrating_scripts(ctx: CheckContext) -> list[Evidence]:
+    """Shell scripts that apply migrations: whether one runs once or at every container start
+    (an image that runs its `scripts/` folder at boot) the repository alone does not say."""
+    return [
+        ctx.evidence(script["path"], entry["line"], entry["text"])
+        for script in d.repo(ctx).get("scripts", [])
+        if not d.is_non_production_path(script["path"])
+        for entry in script.get("lines", [])
+        if MIGRATION_COMMAND.search(entry["text"])
+    ]
+
+
+def _spring_boot_migrations(ctx: CheckContext) -> list[Evidence]:
+    names = d.dependency_names(ctx)
+    if not any("spring-boot" in n for n in names):
+        return []
+    if not any("flyway" in n or "liquibase" in n for n in names):
+        return []
+    return [
+        ctx.evidence(path, None, "Spring Boot runs Flyway/Liquibase migrations at startup")
+        for path in d.has_path(ctx, _SPRING_MIGRATIONS)[:1]
+    ]
+
+
+def _migrating_init_containers(ctx: CheckContext) -> list[Evidence]:
+    """An init container of a long-running workload runs before every pod starts: a migration
+    there runs at each start and scale-out, like one in the entrypoint."""
+    return [
+        ctx.evidence(c["path"], c["line"], f"init container: {c['command']}")
+        for c in d.start_commands(ctx)
+        if c["origin"] == "k8s"
+        and c.get("init")
+        and c.get("workload_kind") in LONG_RUNNING_KINDS
+        and (MIGRATION_COMMAND.search(c["command"]) or _MIGRATING_INIT.search(c["command"]))
+    ]
+
+
 def _startup_migrations_in_code(ctx: CheckContext) -> list[Evidence]:
     """The app migrating its database as it boots (EF Core ``Database.Migrate()``); a separate
     migrator program (a folder naming migrations: ``src/Shop.Migrator/Program.cs``) is a one-off
@@ -241,6 +301,7 @@ def _startup_migrations_in_code(ctx: CheckContext) -> list[Evidence]:
         ctx.evidence(s["path"], s["line"], s.get("excerpt") or "Database.Migrate()")
         for s in d.signals(ctx, "admin.startup-migration")
         if not re.search(r"(?i)migrat|seed", s["path"].rpartition("/")[0])
+        and not d.is_non_production_path(s["path"])
     ]
 
 
@@ -311,7 +372,10 @@ def one_off(ctx: CheckContext) -> Outcome:
         _migrations_in_web_start(ctx)
         + _migrations_in_start_scripts(ctx)
         + _startup_migrations_in_code(ctx)
+        + _migrating_init_containers(ctx)
     )
+    if not release:
+        baked += _spring_boot_migrations(ctx)
     if baked:
         return Outcome.failed(
             "Migrations run as the web process starts (start command, entrypoint, start script "
@@ -321,6 +385,14 @@ def one_off(ctx: CheckContext) -> Outcome:
         )
     admin = [ctx.evidence(path, None, label) for label, path in _path_hits(ctx, ADMIN_PATHS)]
     found = release + _ci_one_offs(ctx) + _scheduled_tasks(ctx) + admin + _npm_admin_scripts(ctx)
+    scripts = _migrating_scripts(ctx)
+    if scripts and not found:
+        return Outcome.unknown(
+            "A script applies migrations, but the repository does not show whether it runs "
+            "once per release or at every start.",
+            scripts[:3],
+        )
+    found += _framework_migrations(ctx)
     if found:
         return Outcome.passed(
             "Admin tasks exist as one-off commands, jobs or release processes.", found[:5]
@@ -405,6 +477,24 @@ def _live_same_image(ctx: CheckContext) -> Outcome:
     return Outcome.unknown("The running Jobs only use housekeeping tool images.")
 
 
+def _admin_init_images(ctx: CheckContext, web: list[dict]) -> list[Evidence]:
+    """Init containers that run an admin command (a migration) with the image of their own
+    workload's app container: the admin task ships in the app's image."""
+    found = []
+    for workload in web:
+        app = {c["container"].get("image") for c in workload["containers"] if not c["init"]}
+        for c in workload["containers"]:
+            command = " ".join(str(p) for p in c["container"].get("command") or [])
+            command += " " + " ".join(str(p) for p in c["container"].get("args") or [])
+            image = c["container"].get("image")
+            if c["init"] and image in app and _MIGRATING_INIT.search(command):
+                line = d.line_of(workload["entry"], f"{c['pointer']}/image")
+                found.append(
+                    ctx.evidence(workload["path"], line, f"init {command.strip()}: {image}")
+                )
+    return found
+
+
 @check("admin.same-image")
 @live_k8s.with_kubernetes(_live_same_image, policy="live")
 def same_image(ctx: CheckContext) -> Outcome:
@@ -417,6 +507,12 @@ def same_image(ctx: CheckContext) -> Outcome:
             return Outcome.passed(
                 "The Procfile release process runs in the app's own slug.",
                 [ctx.evidence(p["path"], p.get("line"), p["command"]) for p in releases][:3],
+            )
+        admin_inits = _admin_init_images(ctx, web)
+        if admin_inits:
+            return Outcome.passed(
+                "The admin init container runs the image of the workload it belongs to.",
+                admin_inits[:3],
             )
         return Outcome.unknown("No Jobs or CronJobs in the repository.")
     if not web:

@@ -390,10 +390,15 @@ def _skaffold_images(ctx: CheckContext) -> set[str]:
     names = set()
     for document in d.documents(ctx, "skaffold"):
         for _, data in d.iter_docs(document):
-            build = data.get("build") if isinstance(data, dict) else None
-            for artifact in (build or {}).get("artifacts") or [] if isinstance(build, dict) else []:
-                if isinstance(artifact, dict) and artifact.get("image"):
-                    names.add(str(artifact["image"]))
+            if not isinstance(data, dict):
+                continue
+            # Artifacts may be declared per profile (`profiles: [{name: development, build:}]`).
+            profiles = [p for p in data.get("profiles") or [] if isinstance(p, dict)]
+            for build in [data.get("build")] + [p.get("build") for p in profiles]:
+                artifacts = build.get("artifacts") if isinstance(build, dict) else None
+                for artifact in artifacts if isinstance(artifacts, list) else []:
+                    if isinstance(artifact, dict) and artifact.get("image"):
+                        names.add(str(artifact["image"]))
     return names
 
 

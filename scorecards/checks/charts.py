@@ -271,6 +271,13 @@ THIRD_PARTY_SERVERS = frozenset({
     "zookeeper", "elasticsearch", "opensearch", "etcd", "minio", "cassandra", "clickhouse",
     "nats", "influxdb", "couchdb", "neo4j", "pgbouncer", "mssql-server", "mssql", "dragonfly",
 })  # fmt: skip
+# Off-the-shelf observability servers a repository deploys beside its app (decision 8: they are
+# not the app's workloads for probes and autoscaling).
+OBSERVABILITY_SERVERS = frozenset({
+    "prometheus", "grafana", "loki", "tempo", "promtail", "jaeger", "all-in-one", "zipkin",
+    "otel-collector", "opentelemetry-collector", "opentelemetry-collector-contrib", "alertmanager",
+    "fluent-bit", "fluentd", "vector",
+})  # fmt: skip
 
 
 def _image_repository(image: object) -> str:
@@ -284,11 +291,33 @@ def _subchart_name(ctx: CheckContext, path: str) -> str | None:
     return parent[1] if parent else None
 
 
+# Folders of optional add-ons a user may apply on top of the app's manifests (decision 8):
+# `extras/`, `addons/`, Kustomize `components/` switched on per overlay.
+OPTIONAL_ADDONS = re.compile(r"(?i)(?:^|/)(?:extras?|add-?ons?|optional|contrib|components)/")
+
+
+_DATABASE_NAME = re.compile(r"(?i)(?:^|[-_])(?:db|database|postgres(?:ql)?|mysql|mongo(?:db)?)$")
+
+
+def _database_workload(metadata: dict) -> bool:
+    """A StatefulSet named or labelled as a database (`accounts-db`, `tier: db`): a database
+    image the project packages is still a database, not the app (decision 8)."""
+    labels = metadata.get("labels") if isinstance(metadata.get("labels"), dict) else {}
+    tiers = {str(labels.get(k, "")).lower() for k in ("tier", "app.kubernetes.io/component")}
+    return bool(_DATABASE_NAME.search(str(metadata.get("name") or ""))) or bool(
+        tiers & {"db", "database"}
+    )
+
+
 def not_the_app(ctx: CheckContext, workload: dict) -> str | None:
     """Why a workload does not count against the app for probes and autoscaling, or None:
-    a load generator, a test hook, or an off-the-shelf database/cache/broker."""
+    an optional add-on, a load generator, a test hook, or an off-the-shelf database/cache/broker."""
+    if OPTIONAL_ADDONS.search(workload["path"]):
+        return "an optional add-on"
     obj = workload["object"]
     metadata = obj.get("metadata") or {}
+    if workload.get("kind") == "StatefulSet" and _database_workload(metadata):
+        return "a database StatefulSet"
     annotations = metadata.get("annotations") or {}
     hook = str(annotations.get("helm.sh/hook", "")) if isinstance(annotations, dict) else ""
     if "test" in hook or "/templates/tests/" in f"/{workload['path']}":
@@ -304,6 +333,6 @@ def not_the_app(ctx: CheckContext, workload: dict) -> str | None:
     if subchart and subchart.lower() in THIRD_PARTY_SERVERS:
         return f"the {subchart} sub-chart"
     repositories = {_image_repository(image) for image in images if image}
-    if repositories and repositories <= THIRD_PARTY_SERVERS:
+    if repositories and repositories <= THIRD_PARTY_SERVERS | OBSERVABILITY_SERVERS:
         return f"an off-the-shelf server ({', '.join(sorted(repositories))})"
     return None

@@ -158,7 +158,9 @@ def _scaling_evidence(ctx: CheckContext) -> list[Evidence]:
     evidence = []
     for item in d.k8s_objects(ctx):
         kind = item["object"].get("kind")
-        if kind in ("HorizontalPodAutoscaler", "ScaledObject"):
+        if kind in ("HorizontalPodAutoscaler", "ScaledObject") and not (
+            charts.OPTIONAL_ADDONS.search(item["path"])
+        ):
             evidence.append(ctx.evidence(item["path"], item["line"], f"kind: {kind}"))
     for document, entry, data in _helm_values_docs(ctx):
         for prefix in _values_scopes(data):
@@ -247,48 +249,73 @@ def _compose_replicas(service: dict) -> tuple[int | None, str]:
     return None, ""
 
 
-_PLATFORM_COUNTS = {
-    # file name -> (list of services key, instance count keys, autoscaling keys)
-    "render.yaml": ("services", ("numInstances",), ("scaling",)),
-    "render.yml": ("services", ("numInstances",), ("scaling",)),
-    "app.yaml": ("services", ("instance_count",), ("autoscaling",)),
-    "app.yml": ("services", ("instance_count",), ("autoscaling",)),
-    "deploy.template.yaml": ("services", ("instance_count",), ("autoscaling",)),
-}
+_RENDER_NAMES = ("render.yaml", "render.yml")
+_HEROKU_PROCESS_DEFAULT = "web"
 
 
 def _platform_scaling(ctx: CheckContext) -> list[tuple[Evidence, bool]]:
-    """(evidence, scales?) per web service of Render blueprints and DigitalOcean app specs; an
-    App Engine app.yaml scales automatically unless it pins manual scaling to one instance."""
+    """(evidence, scales?) per web service of Render blueprints, DigitalOcean app specs (by
+    content, whatever the file is called) and Heroku ``app.json``; an App Engine app.yaml scales
+    automatically unless it pins manual scaling to one instance."""
+    from scorecards.collectors.repo_files.documents import is_app_platform_spec
+
     found = []
     for document in d.documents(ctx, "platform"):
-        name = document["path"].rsplit("/", 1)[-1]
+        name = document["path"].rsplit("/", 1)[-1].lower()
         for entry, data in d.iter_docs(document):
             if not isinstance(data, dict):
                 continue
             if name in ("app.yaml", "app.yml") and "runtime" in data:
                 found.append(_app_engine_scaling(ctx, document["path"], entry, data))
-                continue
-            if name not in _PLATFORM_COUNTS or (
-                name.startswith("app.") and "/.do/" not in f"/{document['path']}"
-            ):
-                continue
-            key, counts, autos = _PLATFORM_COUNTS[name]
-            for i, service in enumerate(data.get(key) or []):
-                if not isinstance(service, dict) or service.get("type") in ("cron", "worker"):
-                    continue
-                pointer = f"/{key}/{i}"
-                label = service.get("name") or f"service {i}"
-                auto = next((k for k in autos if service.get(k)), None)
-                count = next((_as_int(service[k]) for k in counts if k in service), None)
-                if auto:
-                    excerpt, scaled = f"{label}: {auto}", True
-                    pointer += f"/{auto}"
-                else:
-                    excerpt, scaled = f"{label}: {count or 1} instance(s)", (count or 1) > 1
-                line = d.line_of(entry, pointer)
-                found.append((ctx.evidence(document["path"], line, excerpt), scaled))
+            elif name in _RENDER_NAMES:
+                found += _component_scaling(ctx, document, entry, data, "", "numInstances")
+            elif name == "app.json":
+                found += _heroku_formation(ctx, document, entry, data)
+            elif is_app_platform_spec(data):
+                wrapped = isinstance(data.get("spec"), dict)
+                spec, prefix = (data["spec"], "/spec") if wrapped else (data, "")
+                found += _component_scaling(ctx, document, entry, spec, prefix, "instance_count")
     return found
+
+
+def _component_scaling(
+    ctx: CheckContext, document: dict, entry: dict, data: dict, prefix: str, count_key: str
+) -> list[tuple[Evidence, bool]]:
+    """Render services and DigitalOcean services: an instance count (1 when left out) unless
+    an autoscaling block is set."""
+    found = []
+    for i, service in enumerate(data.get("services") or []):
+        if not isinstance(service, dict) or service.get("type") in ("cron", "worker", "keyvalue"):
+            continue
+        pointer = f"{prefix}/services/{i}"
+        label = service.get("name") or f"service {i}"
+        auto = next((k for k in ("scaling", "autoscaling") if service.get(k)), None)
+        count = _as_int(service.get(count_key)) if count_key in service else None
+        if auto:
+            excerpt, scaled = f"{label}: {auto}", True
+            pointer += f"/{auto}"
+        else:
+            excerpt, scaled = f"{label}: {count or 1} instance(s)", (count or 1) > 1
+            pointer += f"/{count_key}" if count_key in service else ""
+        line = d.line_of(entry, pointer)
+        found.append((ctx.evidence(document["path"], line, excerpt), scaled))
+    return found
+
+
+def _heroku_formation(
+    ctx: CheckContext, document: dict, entry: dict, data: dict
+) -> list[tuple[Evidence, bool]]:
+    """A Heroku ``app.json`` deploys one web dyno unless its formation asks for more."""
+    formation = data.get("formation") if isinstance(data.get("formation"), dict) else {}
+    web = formation.get(_HEROKU_PROCESS_DEFAULT)
+    quantity = _as_int(web.get("quantity")) if isinstance(web, dict) else None
+    if quantity is None:
+        line = d.line_of(entry, "/formation") if formation else entry.get("line")
+        return [
+            (ctx.evidence(document["path"], line, "app.json: no web formation (1 dyno)"), False)
+        ]
+    line = d.line_of(entry, "/formation/web/quantity")
+    return [(ctx.evidence(document["path"], line, f"web quantity: {quantity}"), quantity > 1)]
 
 
 def _app_engine_scaling(ctx: CheckContext, path: str, entry: dict, data: dict) -> tuple:
@@ -523,12 +550,7 @@ def autoscaling(ctx: CheckContext) -> Outcome:
         return Outcome.passed("Horizontal scaling is configured.", scaling[:5])
     functions = d.lambda_functions(ctx)
     if functions:
-        return Outcome.passed(
-            "Lambda functions scale horizontally by design (one instance per concurrent request).",
-            [ctx.evidence(f["path"], f.get("line"), f"function {f['name']}") for f in functions][
-                :5
-            ],
-        )
+        return _lambda_autoscaling(ctx, functions)
     disabled = _helm_autoscaling_disabled(ctx)
     single = [(w, r) for w, r in _workload_replicas(ctx) if r == 1]
     unresolved = [w for w, r in _workload_replicas(ctx) if r is None]
@@ -553,11 +575,66 @@ def autoscaling(ctx: CheckContext) -> Outcome:
             "(compose replicas, ECS desired count or scaling, platform instance count).",
             others[:5],
         )
+    heroku_button = d.has_path(ctx, r"^app\.json$")
+    if d.procfile_processes(ctx) and heroku_button:
+        return Outcome.failed(
+            "The Heroku app.json deploys one web dyno: it sets no formation.",
+            [ctx.evidence(heroku_button[0], 1, "app.json: no web formation (1 dyno)")],
+        )
     if d.procfile_processes(ctx):
         return Outcome.unknown(
             "Dyno formation is live platform configuration, not in the repository."
         )
     return Outcome.unknown("No deployment manifest in the repository says how the service scales.")
+
+
+_LAMBDA_CONCURRENCY = {
+    "sam": ("ReservedConcurrentExecutions", "ProvisionedConcurrencyConfig"),
+    "cloudformation": ("ReservedConcurrentExecutions",),
+    "serverless": ("reservedConcurrency", "provisionedConcurrency"),
+    "terraform": ("reserved_concurrent_executions",),
+}
+
+
+def _lambda_concurrency(function: dict) -> str | None:
+    """The reserved or provisioned concurrency a function's definition sets, if any."""
+    raw = function.get("raw") or {}
+    if function["tool"] in ("sam", "cloudformation"):
+        globals_fn = (raw.get("template", {}).get("Globals") or {}).get("Function") or {}
+        props = {**globals_fn, **(raw.get("properties") or {})}
+    elif function["tool"] == "serverless":
+        props = raw.get("function") or {}
+    else:
+        props = raw.get("attrs") or {}
+    keys = _LAMBDA_CONCURRENCY.get(function["tool"], ())
+    return next((k for k in keys if props.get(k) not in (None, "", 0)), None)
+
+
+def _lambda_autoscaling(ctx: CheckContext, functions: list[dict]) -> Outcome:
+    """Lambda scales per request on its own; what the catalogue asks of a function is capacity
+    set on purpose, reserved or provisioned concurrency (one function per handler is
+    process-types evidence, not scaling)."""
+    set_on = [(f, k) for f in functions if (k := _lambda_concurrency(f))]
+    set_on_evidence = [
+        ctx.evidence(f["path"], f.get("line"), f"function {f['name']}: {k}") for f, k in set_on
+    ]
+    set_on_evidence += [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "concurrency")
+        for s in d.signals(ctx, "deploy.code.scaling")
+        if (s.get("detail") or {}).get("how") == "lambda_concurrency"
+    ]
+    set_on_evidence += [
+        ctx.evidence(r["path"], r.get("line"), "aws_lambda_provisioned_concurrency_config")
+        for r in d.terraform_resources(ctx, "aws_lambda_provisioned_concurrency_config")
+    ]
+    if set_on_evidence:
+        return Outcome.passed(
+            "Lambda functions have reserved or provisioned concurrency.", set_on_evidence[:5]
+        )
+    return Outcome.failed(
+        "No Lambda function sets reserved or provisioned concurrency.",
+        [ctx.evidence(f["path"], f.get("line"), f"function {f['name']}") for f in functions][:5],
+    )
 
 
 # Start commands that detach the process from the container's foreground.

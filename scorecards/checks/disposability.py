@@ -66,9 +66,10 @@ def _container_probes(workload: dict) -> list[tuple[dict, bool]]:
     """(container, has a probe) for the app containers of a long-running workload."""
     result = []
     for c in workload["containers"]:
-        if c["init"]:
-            continue
         container = c["container"]
+        # A container with no image is a Kustomize patch fragment, not something that runs.
+        if c["init"] or "image" not in container:
+            continue
         # Helm templates often fill a probe from values (`{{- toYaml .Values.livenessProbe }}`):
         # the key stays with an empty value, which still declares the probe.
         has = any(
@@ -89,7 +90,9 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
                 evidence.append(
                     ctx.evidence(dockerfile["path"], item["line"], f"HEALTHCHECK {item['value']}")
                 )
-    for service in d.compose_services(ctx):
+    # A development compose file's healthchecks say nothing of how the service is deployed
+    # when k8s or a stack is the deploy definition (decision 3).
+    for service in d.deploy_compose_services(ctx):
         if _compose_app_service(service) and _compose_healthcheck(service):
             evidence.append(
                 ctx.evidence(
@@ -98,6 +101,7 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
                     f"{service['name']} healthcheck",
                 )
             )
+    evidence += [e for e, checked in _platform_health(ctx) if checked]
     for task in d.terraform_ecs_tasks(ctx):
         evidence += [
             ctx.evidence(task["path"], c.get("line"), f"{c.get('image')}: healthCheck")
@@ -129,6 +133,53 @@ def _other_health_checks(ctx: CheckContext) -> list[Evidence]:
         if (res.get("attrs") or {}).get("health_check"):
             evidence.append(ctx.evidence(res["path"], res.get("line"), "health_check"))
     return evidence
+
+
+_PLATFORM_HEALTH_KEYS = {"render": "healthCheckPath", "digitalocean": "health_check"}
+
+
+def _platform_health(ctx: CheckContext) -> list[tuple[Evidence, bool]]:
+    """(evidence, checked?) per web service of a Render blueprint, a DigitalOcean app spec or a
+    fly.toml: each platform checks a service's health only when its spec says where."""
+    from scorecards.collectors.repo_files.documents import is_app_platform_spec
+
+    found = []
+    for document in d.documents(ctx, "platform"):
+        name = document["path"].rsplit("/", 1)[-1].lower()
+        for entry, data in d.iter_docs(document):
+            if not isinstance(data, dict):
+                continue
+            if name == "fly.toml":
+                found.append(_fly_health(ctx, document["path"], entry, data))
+                continue
+            platform = "render" if name in ("render.yaml", "render.yml") else None
+            if platform is None and is_app_platform_spec(data):
+                platform = "digitalocean"
+                data = data["spec"] if isinstance(data.get("spec"), dict) else data
+            if platform is None:
+                continue
+            key = _PLATFORM_HEALTH_KEYS[platform]
+            for i, service in enumerate(data.get("services") or []):
+                if not isinstance(service, dict) or service.get("type") not in (None, "web"):
+                    continue
+                label = service.get("name") or f"service {i}"
+                checked = bool(service.get(key))
+                pointer = f"/services/{i}/{key}" if checked else f"/services/{i}"
+                excerpt = f"{label}: {key}" if checked else f"{label}: no {key}"
+                line = d.line_of(entry, pointer)
+                found.append((ctx.evidence(document["path"], line, excerpt), checked))
+    return found
+
+
+def _fly_health(ctx: CheckContext, path: str, entry: dict, data: dict) -> tuple[Evidence, bool]:
+    sections = [data, data.get("http_service")] + list(data.get("services") or [])
+    checked = any(
+        isinstance(section, dict)
+        and any(section.get(k) for k in ("checks", "http_checks", "tcp_checks"))
+        for section in sections
+    )
+    excerpt = "fly.toml health checks" if checked else "fly.toml: no checks"
+    return ctx.evidence(path, entry.get("line"), excerpt), checked
 
 
 def _compose_healthcheck(service: dict) -> bool:
@@ -171,6 +222,7 @@ def _unprobed_elsewhere(ctx: CheckContext) -> list[Evidence]:
         ctx.evidence(s["path"], s["line"], f"{s.get('excerpt') or 'service'}: no health check")
         for s in d.code_deploy_signals(ctx, "service")
     ]
+    evidence += [e for e, checked in _platform_health(ctx) if not checked]
     return evidence
 
 

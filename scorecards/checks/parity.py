@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from scorecards.checks import deployables as d
+from scorecards.checks import platforms
 from scorecards.checks.context import CheckContext
 from scorecards.checks.registry import check
 from scorecards.checks.results import Evidence, Outcome
@@ -25,7 +26,13 @@ _LOCAL_ENV_PATHS = {
     "Nix flake": r"(^|/)flake\.nix$",
     "Devbox": r"(^|/)devbox\.json$",
     "SAM local": r"(^|/)samconfig\.toml$",
+    # .NET Aspire: the AppHost project starts the app with its containers on a developer machine.
+    ".NET Aspire AppHost": r"(^|/)[^/]*\.AppHost/[^/]+\.csproj$",
 }
+# Serverless Framework plugins that emulate the cloud locally.
+_SERVERLESS_LOCAL_PLUGINS = re.compile(
+    r"^serverless-(?:offline|localstack|dynamodb-local|dynamodb|s3-local)(?:-[\w-]+)?$"
+)
 _SAM_LOCAL_INPUTS = re.compile(r"(^|/)(env\.json|events/[^/]+\.json)$")
 
 
@@ -55,7 +62,25 @@ def _sam_local_evidence(ctx: CheckContext) -> list[Evidence]:
     inputs = [p for p in d.paths(ctx) if _SAM_LOCAL_INPUTS.search(p)]
     if sam and inputs:
         return [ctx.evidence(inputs[0], None, "SAM local invoke inputs")]
+    # A SAM template is itself what `sam local start-api` runs on a developer machine.
+    production = [doc for doc in sam if not d.is_non_production_path(doc["path"])]
+    if production:
+        return [ctx.evidence(production[0]["path"], 1, "SAM template (sam local start-api)")]
     return []
+
+
+def _serverless_offline_evidence(ctx: CheckContext) -> list[Evidence]:
+    found = []
+    for document in d.documents(ctx, "serverless"):
+        for entry, data in d.iter_docs(document):
+            plugins = data.get("plugins") if isinstance(data, dict) else None
+            if isinstance(plugins, dict):  # the `plugins: {modules: [...]}` form
+                plugins = plugins.get("modules")
+            for i, plugin in enumerate(plugins if isinstance(plugins, list) else []):
+                if _SERVERLESS_LOCAL_PLUGINS.match(str(plugin)):
+                    line = d.line_of(entry, f"/plugins/{i}")
+                    found.append(ctx.evidence(document["path"], line, f"plugin {plugin}"))
+    return found
 
 
 @check("parity.local-env")
@@ -71,6 +96,10 @@ def local_env(ctx: CheckContext) -> Outcome:
     if sam and "SAM local" not in tools:
         tools.append("SAM local")
         evidence.extend(sam)
+    offline = _serverless_offline_evidence(ctx)
+    if offline:
+        tools.append("Serverless offline")
+        evidence.extend(offline)
     if evidence:
         return Outcome.passed(
             f"A local environment is defined ({', '.join(tools)}).", evidence[:MAX_EVIDENCE]
@@ -671,7 +700,14 @@ def _cfn_parameter_evidence(ctx: CheckContext) -> tuple[list[Evidence], list[Evi
             if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
                 continue
             params = data.get("Parameters") if isinstance(data.get("Parameters"), dict) else {}
-            env = [p for p in params if _ENV_PARAMETER.match(str(p))]
+            # A parameter read from the account's SSM Parameter Store takes each environment's
+            # value where the stack is deployed.
+            env = [p for p in params if _ENV_PARAMETER.match(str(p))] + [
+                p
+                for p, spec in params.items()
+                if isinstance(spec, dict)
+                and str(spec.get("Type", "")).startswith("AWS::SSM::Parameter::Value")
+            ]
             if env:
                 good.append(
                     ctx.evidence(
@@ -758,6 +794,16 @@ def _platform_evidence(ctx: CheckContext) -> list[Evidence]:
     stacks = d.has_path(ctx, _PULUMI_STACK.pattern)
     if len(stacks) >= 2:
         return [ctx.evidence(p, None, "Pulumi stack") for p in stacks]
+    bicep = [
+        ctx.evidence(s["path"], s["line"], s.get("excerpt") or "Bicep environment parameter")
+        for s in d.signals(ctx, "deploy.code.env-parameter")
+        if not d.is_non_production_path(s["path"])
+    ]
+    if bicep:
+        return bicep
+    specs = _platform_specs(ctx)
+    if len(specs) >= 2 and any(_named_for_environment(p) for p in specs):
+        return [ctx.evidence(p, None, "platform spec per environment") for p in specs]
     for document in d.documents(ctx, "platform"):
         if document["path"].rsplit("/", 1)[-1] != "cdk.json":
             continue
@@ -791,8 +837,43 @@ def _copies_per_environment(ctx: CheckContext) -> list[Evidence]:
     return []
 
 
+def _platform_specs(ctx: CheckContext) -> list[str]:
+    return [
+        doc["path"]
+        for doc in d.documents(ctx, "platform")
+        if doc["path"].rsplit("/", 1)[-1] != "cdk.json"
+        and not d.is_non_production_path(doc["path"])
+        and any(s["path"] == doc["path"] for s in platforms.platform_services(ctx))
+    ]
+
+
+def _named_for_environment(path: str) -> bool:
+    """``deploy/staging/spec.yaml``, ``render.production.yaml``."""
+    return any(_ENV_WORDS.match(part) for part in re.split(r"[/._-]", path))
+
+
+def _single_definitions(ctx: CheckContext) -> list[Evidence]:
+    """Deploy definitions that exist once, with nothing to vary per environment: an app
+    platform spec, a Procfile, a compose file that is the deploy manifest, a CDK app whose
+    context names no environment."""
+    found = [
+        ctx.evidence(p, None, "one platform spec for every environment")
+        for p in _platform_specs(ctx)[:1]
+    ]
+    procfiles = d.procfile_processes(ctx)
+    if procfiles and not found:
+        found.append(ctx.evidence(procfiles[0]["path"], None, "one Procfile, no environments"))
+    compose = d.deploy_compose_services(ctx)
+    if compose:
+        found.append(ctx.evidence(compose[0]["path"], None, "one compose deploy file"))
+    cdk = [doc["path"] for doc in d.documents(ctx, "platform") if doc["path"].endswith("cdk.json")]
+    if cdk:
+        found.append(ctx.evidence(cdk[0], None, "CDK app without per-environment context"))
+    return found
+
+
 def _unparameterised(ctx: CheckContext) -> list[Evidence]:
-    found = []
+    found = _single_definitions(ctx)
     plain_k8s = [doc for doc in d.documents(ctx, "k8s")]
     if plain_k8s:
         found.append(

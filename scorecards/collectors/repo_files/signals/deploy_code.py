@@ -6,11 +6,14 @@ for a named registry image (``ContainerImage.fromRegistry("nginx:latest")``) or
 ``{"how": "asset"}`` for one the pipeline builds (``fromAsset``, ``DockerImageAsset``).
 ``deploy.code.service``: a long-running service construct (ECS service, Container App).
 ``deploy.code.scaling``: horizontal scaling (``autoScaleTaskCount``, ``desiredCount: 3``,
-Bicep ``minReplicas: 2``), ``detail = {"how": form}``.
+Bicep ``minReplicas: 2``, a Lambda's reserved or provisioned concurrency),
+``detail = {"how": form}``.
 ``deploy.code.health``: a health check of the service (container ``healthCheck``, target group
 ``configureHealthCheck``, a load-balanced pattern's default check, Container App ``probes``).
+``deploy.code.env-parameter``: a Bicep ``param environmentName string``.
 ``admin.startup-migration``: code that migrates the database when the app starts
-(EF Core ``Database.Migrate()``, TypeORM ``migrationsRun: true``).
+(EF Core ``Database.Migrate()``/``EnsureCreated()``, TypeORM ``migrationsRun``/``synchronize``,
+GORM ``AutoMigrate``, Spring ``spring.sql.init.mode=always`` or Hibernate ``ddl-auto``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ RULES = [
         languages=_IAC,
         pattern=r"\b(?:ApplicationLoadBalanced|NetworkLoadBalanced|QueueProcessing)?"
         r"(?:Fargate|Ec2)Service\(|\bMicrosoft\.App/containerApps@|\bMicrosoft\.Web/sites@|"
+        r"\bavm/res/(?:web/site|app/container-app):|"
         r"\bawsx\.ecs\.FargateService\(",
     ),
     SignalRule(
@@ -59,18 +63,38 @@ RULES = [
         pattern=r"(?P<task_count>\bauto_?[Ss]cale_?[Tt]ask_?[Cc]ount\(|\bAutoScaleTaskCount\()"
         r"|(?P<desired>\bdesired_?[Cc]ount\s*[:=]\s*(?:[2-9]|\d{2,})\b)"
         r"|(?P<replicas>\bminReplicas\s*:\s*(?:[2-9]|\d{2,})\b|\bmaxReplicas\s*:\s*(?:[2-9]|\d{2,})\b)"
-        r"|(?P<autoscale>\bMicrosoft\.Insights/autoscalesettings@)",
+        r"|(?P<autoscale>\bMicrosoft\.Insights/autoscalesettings@)"
+        r"|(?P<lambda_concurrency>\b(?:reserved|provisioned)_?[Cc]oncurrent_?[Ee]xecutions\s*[:=]"
+        r"\s*\d)",
         detail=_named,
     ),
     SignalRule(
         id="deploy.code.health",
         languages=_IAC,
         pattern=r"\bhealth_?[Cc]heck\s*[:=]\s*(?:\{|\w)|\.configure_?[Hh]ealth_?[Cc]heck\(|"
-        r"\bApplicationLoadBalanced(?:Fargate|Ec2)Service\(|\bprobes\s*:\s*\[",
+        r"\bApplicationLoadBalanced(?:Fargate|Ec2)Service\(|\bprobes\s*:\s*\[|"
+        r"\bhealthCheckPath\s*:\s*'",
+    ),
+    # A Bicep template that takes the environment as a parameter (azd's `environmentName`).
+    SignalRule(
+        id="deploy.code.env-parameter",
+        languages=frozenset({"bicep"}),
+        pattern=r"^\s*param\s+(?:env|environment|stage)\w*\s+string\b",
+        flags=re.IGNORECASE,
     ),
     SignalRule(
         id="admin.startup-migration",
-        languages=frozenset({"csharp", "typescript", "javascript"}),
-        pattern=r"\.Database\.Migrate(?:Async)?\(\s*\)|\bmigrationsRun\s*:\s*true\b",
+        languages=frozenset({"csharp", "typescript", "javascript", "go"}),
+        pattern=r"\.Database\.(?:Migrate|EnsureCreated)(?:Async)?\(\s*\)|"
+        r"\bmigrationsRun\s*:\s*true\b|\bsynchronize\s*:\s*true\b|\bsequelize\.sync\(|"
+        r"\.AutoMigrate\(",
+    ),
+    # Spring Boot creating or updating the schema whenever the application starts.
+    SignalRule(
+        id="admin.startup-migration",
+        languages=frozenset({"properties", "yaml"}),
+        pattern=r"\bspring\.sql\.init\.mode\s*[=:]\s*always\b|"
+        r"\bspring\.datasource\.initialization-mode\s*[=:]\s*always\b|"
+        r"\bddl-auto\s*[=:]\s*(?:update|create|create-drop)\b",
     ),
 ]
