@@ -77,7 +77,7 @@ _QUOTED_ASSIGNMENT = re.compile(
 # process.env.JWT_SECRET || 'dev', os.environ.get('SECRET_KEY') or 'dev', $x ?? 'dev': the
 # literal is what the setting holds wherever the variable is unset.
 _LITERAL_FALLBACK = re.compile(
-    r"""(?<![\w$-])(?P<name>[A-Za-z_$][\w$-]*+)["'`]?\s*[)\]]?\s*(?:\|\||\?\?|\bor\b|\?:)\s*"""
+    r"""(?<![\w$-])(?P<name>[A-Za-z_$][\w$-]*+)["'`]?\s*+[)\]]?\s*+(?:\|\||\?\?|\bor\b|\?:)\s*+"""
     r"""(?P<q>["'`])(?P<value>[^"'`\s]{1,500})(?P=q)"""
 )
 # viper.SetDefault("jwt-secret", "x"), os.environ.setdefault("SECRET_KEY", "x"): a setter
